@@ -1,0 +1,311 @@
+"""Typed settings: the TOML config file (shared/CONTRACT.md) plus CLI overrides.
+
+One ``Settings`` object is built at start and passed down; nothing reads the config file or the
+environment after that. Every value is checked here, so a wrong key, type or path fails at start
+with the file, the key and what was expected, instead of failing later mid-request.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
+
+
+class ConfigError(Exception):
+    """A config mistake, worded for the user: where it is and what was expected."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key: str
+    expires: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IamCredential:
+    access_key_id: str
+    secret_access_key: str
+    role_arn: str
+    session_token: str | None = None
+
+
+@dataclass(frozen=True)
+class UserPoolSettings:
+    user_pool_id: str = "us-east-1_Local"
+    app_client_id: str = "localclient"
+    region: str = "us-east-1"
+    jwks_file: Path | None = None
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    issuer: str = "https://oidc.appsync-emulator.local"
+    client_id: str = "oidc-client"
+    jwks_file: Path | None = None
+    iat_ttl_seconds: int = 0  # 0: not checked (AppSync's iatTTL)
+    auth_ttl_seconds: int = 0  # 0: not checked (AppSync's authTTL)
+
+
+@dataclass(frozen=True)
+class IamSettings:
+    region: str = "us-east-1"
+    auth_role_arn: str = "arn:aws:iam::123456789012:role/amplify-authRole"
+    unauth_role_arn: str = "arn:aws:iam::123456789012:role/amplify-unauthRole"
+    admin_role_names: tuple[str, ...] = ()
+    credentials: tuple[IamCredential, ...] = ()
+
+
+@dataclass(frozen=True)
+class LambdaSettings:
+    handler: str | None = None  # "module:function"
+    search_path: Path | None = None  # the config file's folder: the module is looked up there first
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    default: str = "API_KEY"
+    additional: tuple[str, ...] = ("AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT")
+    api_keys: tuple[ApiKey, ...] = ()
+    user_pools: UserPoolSettings = UserPoolSettings()
+    oidc: OidcSettings = OidcSettings()
+    iam: IamSettings = IamSettings()
+    lambda_: LambdaSettings = LambdaSettings()
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """Every enabled mode, the default first."""
+        return (self.default, *[m for m in self.additional if m != self.default])
+
+
+@dataclass(frozen=True)
+class Settings:
+    schema: Path | None = None
+    api_id: str = "emulator"
+    env: str = "local"
+    transformer: str | None = None  # "v1" | "v2" | None (detect)
+    host: str = "127.0.0.1"
+    port: int = 20002
+    data_dir: Path = Path(".appsync-emulator")
+    in_memory: bool = False
+    dynamodb_endpoint: str | None = None
+    dynamodb_region: str = "us-east-1"
+    auth: AuthSettings = AuthSettings()
+    config_file: Path | None = None
+    log_level: str = "info"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def table_name(self, model: str) -> str:
+        """Amplify's table naming: ``<Model>-<api_id>-<env>``."""
+        return f"{model}-{self.api_id}-{self.env}"
+
+    @property
+    def public_host(self) -> str:
+        """The host clients use to reach us (0.0.0.0 is not something a client can dial)."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+class _Reader:
+    """Reads one TOML table, checking keys and types, naming the file and key on error."""
+
+    def __init__(self, path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
+        self.path = path
+        self.prefix = prefix
+        self.table = table
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown key {self._name(unknown[0])!r}; expected one of: {', '.join(sorted(allowed))}"
+            )
+
+    def _name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def _fail(self, key: str, expected: str) -> ConfigError:
+        value = self.table[key]
+        return ConfigError(f"{self.path}: key {self._name(key)!r} must be {expected}, got {value!r}")
+
+    def str(self, key: str, default: str | None) -> str | None:
+        if key not in self.table:
+            return default
+        if not isinstance(self.table[key], str):
+            raise self._fail(key, "a string")
+        return self.table[key]
+
+    def choice(self, key: str, default: str | None, choices: tuple[str, ...]) -> str | None:
+        value = self.str(key, default)
+        if key in self.table and value not in choices:
+            raise self._fail(key, "one of " + ", ".join(choices))
+        return value
+
+    def int(self, key: str, default: int) -> int:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._fail(key, "an integer")
+        return value
+
+    def str_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "a list of strings")
+        return tuple(value)
+
+    def path(self, key: str, must_exist: bool = True) -> Path | None:
+        value = self.str(key, None)
+        if value is None or value == "":
+            return None
+        resolved = (self.path.parent / value).resolve()
+        if must_exist and not resolved.exists():
+            raise ConfigError(f"{self.path}: key {self._name(key)!r} names {value!r}, but {resolved} does not exist")
+        return resolved
+
+    def sub(self, key: str, allowed: set[str]) -> _Reader:
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            raise self._fail(key, "a table")
+        return _Reader(self.path, f"{self._name(key)}.", value, allowed)
+
+
+def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    raise ConfigError(f"{path}: key {key!r} must be an ISO 8601 date-time, got {value!r}")
+
+
+def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
+    raw = reader.table.get("keys", [])
+    name = reader._name("keys")
+    if not isinstance(raw, list):
+        raise ConfigError(f"{reader.path}: key {name!r} must be a list of keys, got {raw!r}")
+    keys = []
+    for entry in raw:
+        if isinstance(entry, str):
+            keys.append(ApiKey(entry))
+        elif isinstance(entry, dict) and isinstance(entry.get("key"), str) and set(entry) <= {"key", "expires"}:
+            expires = entry.get("expires")
+            keys.append(ApiKey(entry["key"], _parse_datetime(reader.path, name, expires) if expires else None))
+        else:
+            raise ConfigError(
+                f"{reader.path}: key {name!r}: each entry must be a string or {{ key = \"...\", expires = \"...\" }},"
+                f" got {entry!r}"
+            )
+    return tuple(keys)
+
+
+def _iam(reader: _Reader) -> IamSettings:
+    defaults = IamSettings()
+    raw_creds = reader.table.get("credentials", [])
+    if not isinstance(raw_creds, list):
+        raise ConfigError(f"{reader.path}: key {reader._name('credentials')!r} must be an array of tables")
+    creds = []
+    for index, entry in enumerate(raw_creds):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{reader.path}: key {reader._name('credentials')}[{index}] must be a table")
+        item = _Reader(
+            reader.path,
+            f"{reader._name('credentials')}[{index}].",
+            entry,
+            {"access_key_id", "secret_access_key", "role_arn", "session_token"},
+        )
+        access, secret = item.str("access_key_id", None), item.str("secret_access_key", None)
+        if not access or not secret:
+            raise ConfigError(f"{reader.path}: {item.prefix}access_key_id and secret_access_key are required")
+        creds.append(
+            IamCredential(access, secret, item.str("role_arn", defaults.auth_role_arn) or "", item.str("session_token", None))
+        )
+    return IamSettings(
+        region=reader.str("region", defaults.region) or defaults.region,
+        auth_role_arn=reader.str("auth_role_arn", defaults.auth_role_arn) or defaults.auth_role_arn,
+        unauth_role_arn=reader.str("unauth_role_arn", defaults.unauth_role_arn) or defaults.unauth_role_arn,
+        admin_role_names=reader.str_list("admin_role_names", ()),
+        credentials=tuple(creds),
+    )
+
+
+def _auth(path: Path, top: _Reader) -> AuthSettings:
+    if "auth" not in top.table:
+        return AuthSettings()
+    auth = top.sub("auth", {"default", "additional", "api_key", "user_pools", "oidc", "iam", "lambda"})
+    default = auth.choice("default", "API_KEY", AUTH_MODES) or "API_KEY"
+    additional = auth.str_list("additional", ())
+    for mode in additional:
+        if mode not in AUTH_MODES:
+            raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
+    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file"})
+    upd = UserPoolSettings()
+    oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
+    od = OidcSettings()
+    lam = auth.sub("lambda", {"handler"})
+    handler = lam.str("handler", None)
+    if handler is not None and ":" not in handler:
+        raise ConfigError(f"{path}: key 'auth.lambda.handler' must be 'module:function', got {handler!r}")
+    modes = (default, *additional)
+    if "AWS_LAMBDA" in modes and not handler:
+        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' ('module:function') is required")
+    return AuthSettings(
+        default=default,
+        additional=additional,
+        api_keys=_api_keys(auth.sub("api_key", {"keys"})),
+        user_pools=UserPoolSettings(
+            user_pool_id=up.str("user_pool_id", upd.user_pool_id) or upd.user_pool_id,
+            app_client_id=up.str("app_client_id", upd.app_client_id) or upd.app_client_id,
+            region=up.str("region", upd.region) or upd.region,
+            jwks_file=up.path("jwks_file"),
+        ),
+        oidc=OidcSettings(
+            issuer=oidc.str("issuer", od.issuer) or od.issuer,
+            client_id=oidc.str("client_id", od.client_id) or od.client_id,
+            jwks_file=oidc.path("jwks_file"),
+            iat_ttl_seconds=oidc.int("iat_ttl", 0),
+            auth_ttl_seconds=oidc.int("auth_ttl", 0),
+        ),
+        iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials"})),
+        lambda_=LambdaSettings(handler=handler, search_path=path.parent.resolve()),
+    )
+
+
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
+
+
+def load_config(path: Path) -> Settings:
+    """Read a TOML config into ``Settings`` (CLI overrides are applied by the caller)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    top = _Reader(path, "", raw, TOP_KEYS)
+    dynamo = top.sub("dynamodb", {"endpoint", "region"})
+    return Settings(
+        schema=top.path("schema"),
+        api_id=top.str("api_id", "emulator") or "emulator",
+        env=top.str("env", "local") or "local",
+        transformer=top.choice("transformer", None, ("v1", "v2")),
+        dynamodb_endpoint=dynamo.str("endpoint", None) or None,
+        dynamodb_region=dynamo.str("region", "us-east-1") or "us-east-1",
+        auth=_auth(path, top),
+        config_file=path.resolve(),
+        extra={"limits": raw.get("limits", {})},
+    )
