@@ -62,6 +62,14 @@ class AuthPolicy(Protocol):
         pay for the GetItem when a rule needs it."""
         ...
 
+    def subscription_filter(
+        self, model: ModelSpec, identity: Identity | None, arguments: Mapping[str, Any]
+    ) -> FilterInput | None:
+        """Auth slot of a subscription ``start``: None when statically allowed, else the runtime
+        filter (owner / dynamic groups) ANDed into the subscription's filter. Raises ``AppSyncError``
+        (Unauthorized) when denied, e.g. an ``owner`` argument naming someone else."""
+        ...
+
     def read_field(self, model: ModelSpec, field_name: str, identity: Identity | None, source: Item) -> Any:
         """Field-level read: the value a client sees (owner ``sub::user`` shown as ``user``,
         fields the caller may not read as ``None`` with an error raised)."""
@@ -92,6 +100,11 @@ class AllowAll:
 
     def needs_existing_item(self, model: ModelSpec, operation: WriteOperation, identity: Identity | None) -> bool:
         return False
+
+    def subscription_filter(
+        self, model: ModelSpec, identity: Identity | None, arguments: Mapping[str, Any]
+    ) -> FilterInput | None:
+        return None
 
     def read_field(self, model: ModelSpec, field_name: str, identity: Identity | None, source: Item) -> Any:
         return source.get(field_name)
