@@ -121,7 +121,7 @@ class _Reader:
     """Reads one TOML table, checking keys and types, naming the file and key on error."""
 
     def __init__(self, path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
-        self.path = path
+        self.file = path
         self.prefix = prefix
         self.table = table
         unknown = sorted(set(table) - allowed)
@@ -135,9 +135,9 @@ class _Reader:
 
     def _fail(self, key: str, expected: str) -> ConfigError:
         value = self.table[key]
-        return ConfigError(f"{self.path}: key {self._name(key)!r} must be {expected}, got {value!r}")
+        return ConfigError(f"{self.file}: key {self._name(key)!r} must be {expected}, got {value!r}")
 
-    def str(self, key: str, default: str | None) -> str | None:
+    def text(self, key: str, default: str | None) -> str | None:
         if key not in self.table:
             return default
         if not isinstance(self.table[key], str):
@@ -145,12 +145,12 @@ class _Reader:
         return self.table[key]
 
     def choice(self, key: str, default: str | None, choices: tuple[str, ...]) -> str | None:
-        value = self.str(key, default)
+        value = self.text(key, default)
         if key in self.table and value not in choices:
             raise self._fail(key, "one of " + ", ".join(choices))
         return value
 
-    def int(self, key: str, default: int) -> int:
+    def integer(self, key: str, default: int) -> int:
         if key not in self.table:
             return default
         value = self.table[key]
@@ -158,7 +158,7 @@ class _Reader:
             raise self._fail(key, "an integer")
         return value
 
-    def str_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if key not in self.table:
             return default
         value = self.table[key]
@@ -166,20 +166,20 @@ class _Reader:
             raise self._fail(key, "a list of strings")
         return tuple(value)
 
-    def path(self, key: str, must_exist: bool = True) -> Path | None:
-        value = self.str(key, None)
+    def file_path(self, key: str, must_exist: bool = True) -> Path | None:
+        value = self.text(key, None)
         if value is None or value == "":
             return None
-        resolved = (self.path.parent / value).resolve()
+        resolved = (self.file.parent / value).resolve()
         if must_exist and not resolved.exists():
-            raise ConfigError(f"{self.path}: key {self._name(key)!r} names {value!r}, but {resolved} does not exist")
+            raise ConfigError(f"{self.file}: key {self._name(key)!r} names {value!r}, but {resolved} does not exist")
         return resolved
 
     def sub(self, key: str, allowed: set[str]) -> _Reader:
         value = self.table.get(key, {})
         if not isinstance(value, dict):
             raise self._fail(key, "a table")
-        return _Reader(self.path, f"{self._name(key)}.", value, allowed)
+        return _Reader(self.file, f"{self._name(key)}.", value, allowed)
 
 
 def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
@@ -197,17 +197,17 @@ def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
     raw = reader.table.get("keys", [])
     name = reader._name("keys")
     if not isinstance(raw, list):
-        raise ConfigError(f"{reader.path}: key {name!r} must be a list of keys, got {raw!r}")
+        raise ConfigError(f"{reader.file}: key {name!r} must be a list of keys, got {raw!r}")
     keys = []
     for entry in raw:
         if isinstance(entry, str):
             keys.append(ApiKey(entry))
         elif isinstance(entry, dict) and isinstance(entry.get("key"), str) and set(entry) <= {"key", "expires"}:
             expires = entry.get("expires")
-            keys.append(ApiKey(entry["key"], _parse_datetime(reader.path, name, expires) if expires else None))
+            keys.append(ApiKey(entry["key"], _parse_datetime(reader.file, name, expires) if expires else None))
         else:
             raise ConfigError(
-                f"{reader.path}: key {name!r}: each entry must be a string or {{ key = \"...\", expires = \"...\" }},"
+                f"{reader.file}: key {name!r}: each entry must be a string or {{ key = \"...\", expires = \"...\" }},"
                 f" got {entry!r}"
             )
     return tuple(keys)
@@ -217,28 +217,28 @@ def _iam(reader: _Reader) -> IamSettings:
     defaults = IamSettings()
     raw_creds = reader.table.get("credentials", [])
     if not isinstance(raw_creds, list):
-        raise ConfigError(f"{reader.path}: key {reader._name('credentials')!r} must be an array of tables")
+        raise ConfigError(f"{reader.file}: key {reader._name('credentials')!r} must be an array of tables")
     creds = []
     for index, entry in enumerate(raw_creds):
         if not isinstance(entry, dict):
-            raise ConfigError(f"{reader.path}: key {reader._name('credentials')}[{index}] must be a table")
+            raise ConfigError(f"{reader.file}: key {reader._name('credentials')}[{index}] must be a table")
         item = _Reader(
-            reader.path,
+            reader.file,
             f"{reader._name('credentials')}[{index}].",
             entry,
             {"access_key_id", "secret_access_key", "role_arn", "session_token"},
         )
-        access, secret = item.str("access_key_id", None), item.str("secret_access_key", None)
+        access, secret = item.text("access_key_id", None), item.text("secret_access_key", None)
         if not access or not secret:
-            raise ConfigError(f"{reader.path}: {item.prefix}access_key_id and secret_access_key are required")
+            raise ConfigError(f"{reader.file}: {item.prefix}access_key_id and secret_access_key are required")
         creds.append(
-            IamCredential(access, secret, item.str("role_arn", defaults.auth_role_arn) or "", item.str("session_token", None))
+            IamCredential(access, secret, item.text("role_arn", defaults.auth_role_arn) or "", item.text("session_token", None))
         )
     return IamSettings(
-        region=reader.str("region", defaults.region) or defaults.region,
-        auth_role_arn=reader.str("auth_role_arn", defaults.auth_role_arn) or defaults.auth_role_arn,
-        unauth_role_arn=reader.str("unauth_role_arn", defaults.unauth_role_arn) or defaults.unauth_role_arn,
-        admin_role_names=reader.str_list("admin_role_names", ()),
+        region=reader.text("region", defaults.region) or defaults.region,
+        auth_role_arn=reader.text("auth_role_arn", defaults.auth_role_arn) or defaults.auth_role_arn,
+        unauth_role_arn=reader.text("unauth_role_arn", defaults.unauth_role_arn) or defaults.unauth_role_arn,
+        admin_role_names=reader.text_list("admin_role_names", ()),
         credentials=tuple(creds),
     )
 
@@ -248,7 +248,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
         return AuthSettings()
     auth = top.sub("auth", {"default", "additional", "api_key", "user_pools", "oidc", "iam", "lambda"})
     default = auth.choice("default", "API_KEY", AUTH_MODES) or "API_KEY"
-    additional = auth.str_list("additional", ())
+    additional = auth.text_list("additional", ())
     for mode in additional:
         if mode not in AUTH_MODES:
             raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
@@ -257,7 +257,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
     od = OidcSettings()
     lam = auth.sub("lambda", {"handler"})
-    handler = lam.str("handler", None)
+    handler = lam.text("handler", None)
     if handler is not None and ":" not in handler:
         raise ConfigError(f"{path}: key 'auth.lambda.handler' must be 'module:function', got {handler!r}")
     modes = (default, *additional)
@@ -268,17 +268,17 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
         additional=additional,
         api_keys=_api_keys(auth.sub("api_key", {"keys"})),
         user_pools=UserPoolSettings(
-            user_pool_id=up.str("user_pool_id", upd.user_pool_id) or upd.user_pool_id,
-            app_client_id=up.str("app_client_id", upd.app_client_id) or upd.app_client_id,
-            region=up.str("region", upd.region) or upd.region,
-            jwks_file=up.path("jwks_file"),
+            user_pool_id=up.text("user_pool_id", upd.user_pool_id) or upd.user_pool_id,
+            app_client_id=up.text("app_client_id", upd.app_client_id) or upd.app_client_id,
+            region=up.text("region", upd.region) or upd.region,
+            jwks_file=up.file_path("jwks_file"),
         ),
         oidc=OidcSettings(
-            issuer=oidc.str("issuer", od.issuer) or od.issuer,
-            client_id=oidc.str("client_id", od.client_id) or od.client_id,
-            jwks_file=oidc.path("jwks_file"),
-            iat_ttl_seconds=oidc.int("iat_ttl", 0),
-            auth_ttl_seconds=oidc.int("auth_ttl", 0),
+            issuer=oidc.text("issuer", od.issuer) or od.issuer,
+            client_id=oidc.text("client_id", od.client_id) or od.client_id,
+            jwks_file=oidc.file_path("jwks_file"),
+            iat_ttl_seconds=oidc.integer("iat_ttl", 0),
+            auth_ttl_seconds=oidc.integer("auth_ttl", 0),
         ),
         iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials"})),
         lambda_=LambdaSettings(handler=handler, search_path=path.parent.resolve()),
@@ -299,12 +299,12 @@ def load_config(path: Path) -> Settings:
     top = _Reader(path, "", raw, TOP_KEYS)
     dynamo = top.sub("dynamodb", {"endpoint", "region"})
     return Settings(
-        schema=top.path("schema"),
-        api_id=top.str("api_id", "emulator") or "emulator",
-        env=top.str("env", "local") or "local",
+        schema=top.file_path("schema"),
+        api_id=top.text("api_id", "emulator") or "emulator",
+        env=top.text("env", "local") or "local",
         transformer=top.choice("transformer", None, ("v1", "v2")),
-        dynamodb_endpoint=dynamo.str("endpoint", None) or None,
-        dynamodb_region=dynamo.str("region", "us-east-1") or "us-east-1",
+        dynamodb_endpoint=dynamo.text("endpoint", None) or None,
+        dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         config_file=path.resolve(),
         extra={"limits": raw.get("limits", {})},

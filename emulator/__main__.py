@@ -1,0 +1,7 @@
+"""``python -m emulator`` does what ``appsync-emulator`` does."""
+
+import sys
+
+from emulator.cli import main
+
+sys.exit(main())

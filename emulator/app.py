@@ -1,0 +1,154 @@
+"""Assembling the emulator: from ``Settings`` to one ``AppState`` and the Starlette app.
+
+Start-up order follows the request flow downwards: schema → transform → engine and tables →
+auth gateway and rules → executable schema → hub. Every failure here is a ``StartupError`` with
+a message for the user; the CLI prints it and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+from auth.directives import build_field_guard
+from auth.gateway import AuthGateway
+from auth.rules import AmplifyPolicy
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from auth.generated import ensure_credentials
+from emulator import dynamo_proxy, explorer
+from emulator.apimodel import ApiModel
+from emulator.engine import EngineError, ensure_tables, start_engine
+from emulator.execution import Executor, build_executable_api
+from emulator.http import graphql_http, graphql_preflight
+from emulator.hub import Hub
+from emulator.realtime import RealtimeDeps, RealtimeEndpoint
+from emulator.schema_source import SchemaSourceError, read_schema
+from emulator.settings import Settings
+from emulator.state import AppState
+from emulator.transform import SchemaError, TransformOptions, transform
+
+
+class StartupError(Exception):
+    """The emulator cannot start; the message says why and what to fix."""
+
+
+def load_api(settings: Settings) -> ApiModel:
+    """Read and transform the schema the settings point at."""
+    path = settings.schema or Path("schema.graphql")
+    try:
+        sdl = read_schema(path)
+        return transform(
+            sdl,
+            TransformOptions(
+                version=settings.transformer,
+                default_auth=settings.auth.default,
+                additional_auth=tuple(settings.auth.additional),
+            ),
+        )
+    except SchemaSourceError as exc:
+        raise StartupError(str(exc)) from exc
+    except SchemaError as exc:
+        raise StartupError(f"{path}: {exc}") from exc
+
+
+def build_executor(api: ApiModel, settings: Settings) -> Executor:
+    guard = build_field_guard(api, settings.auth.default)
+    return Executor(build_executable_api(api, guard))
+
+
+def build_state(settings: Settings) -> AppState:
+    """Everything the app needs, built once at start."""
+    started = time.perf_counter()
+    api = load_api(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = start_engine(settings.dynamodb_endpoint, settings.dynamodb_region)
+    except EngineError as exc:
+        raise StartupError(str(exc)) from exc
+    ensure_tables(engine.client(), api, settings.table_name)
+    auth_settings = ensure_credentials(settings.auth, settings.data_dir)
+    return AppState(
+        settings=_with_auth(settings, auth_settings),
+        engine=engine,
+        auth=AuthGateway(auth_settings, settings.data_dir),
+        executor=build_executor(api, settings),
+        policy=AmplifyPolicy(api, auth_settings.iam),
+        hub=Hub(),
+        started_at=started,
+    )
+
+
+def _with_auth(settings: Settings, auth_settings: object) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, auth=auth_settings)
+
+
+async def _root(request: Request) -> Response:
+    """``POST /`` is the DynamoDB API (with ``X-Amz-Target``); ``GET /`` is the explorer."""
+    if request.method == "POST":
+        if dynamo_proxy.is_dynamodb_request(request):
+            return await dynamo_proxy.forward(request, request.app.state.http_client)
+        return JSONResponse(
+            {"__type": "com.amazon.coral.service#UnknownOperationException",
+             "message": "POST / serves the DynamoDB API and needs an X-Amz-Target header; GraphQL is at /graphql."},
+            status_code=400,
+        )
+    return await explorer.page(request)
+
+
+async def _jwks(request: Request) -> Response:
+    state: AppState = request.app.state.emulator
+    return JSONResponse(state.auth.jwks())
+
+
+async def _health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def realtime_deps(state: AppState) -> RealtimeDeps:
+    return RealtimeDeps(
+        authenticate=state.auth.authenticate,
+        current_api=lambda: state.api,
+        current_schema=lambda: state.executor.executable.schema,
+        policy=lambda: state.policy,
+        field_allowed=lambda schema, parent, name, identity: (
+            state.executor.executable.guard is None or state.executor.executable.guard(parent, name, identity)
+        ),
+        hub=state.hub,
+    )
+
+
+def create_app(state: AppState) -> Starlette:
+    realtime = RealtimeEndpoint(realtime_deps(state))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            app.state.http_client = client
+            yield
+        await state.hub.close()
+        state.engine.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_http, methods=["GET", "POST"]),
+            Route("/graphql", graphql_preflight, methods=["OPTIONS"]),
+            WebSocketRoute("/graphql", realtime),
+            WebSocketRoute("/graphql/realtime", realtime),
+            Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
+            Route("/health", _health, methods=["GET"]),
+            Route("/", _root, methods=["GET", "POST"]),
+            *explorer.routes(),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.emulator = state
+    return app

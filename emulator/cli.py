@@ -1,0 +1,122 @@
+"""``appsync-emulator``: ``serve`` and ``token`` (shared/CONTRACT.md).
+
+Settings come from the TOML config (``--config``, else ``./appsync-emulator.toml`` when present);
+flags override it. Errors the user can fix (config, schema, engine) print one clear message and
+exit with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from emulator.settings import ConfigError, Settings, load_config
+
+DEFAULT_CONFIG = Path("appsync-emulator.toml")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="TOML config file (default: ./appsync-emulator.toml when present)")
+    parser.add_argument("--data-dir", type=Path, help="where state lives (default: ./.appsync-emulator)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="appsync-emulator", description="A local AWS AppSync + DynamoDB emulator.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve an Amplify schema as an AppSync API")
+    serve.add_argument("path", nargs="?", type=Path, help=".graphql file, folder of them, or Amplify project root")
+    _common(serve)
+    serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="one port for everything (default 20002)")
+    serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
+    serve.add_argument("--dynamodb-endpoint", help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
+
+    token = commands.add_parser("token", help="print a signed Cognito-style JWT the emulator accepts")
+    _common(token)
+    token.add_argument("--username", required=True)
+    token.add_argument("--sub", help="default: a stable UUID derived from the username")
+    token.add_argument("--groups", default="", help="comma-separated cognito:groups")
+    token.add_argument("--email")
+    token.add_argument("--token-use", choices=["id", "access"], default="id")
+    token.add_argument("--expires-in", type=int, default=3600, help="seconds; negative makes an expired token")
+    token.add_argument("--claim", action="append", default=[], metavar="KEY=VALUE", help="extra claim (repeatable)")
+    token.add_argument("--oidc", action="store_true", help="an OIDC-issuer token instead of a user-pool token")
+    return parser
+
+
+def resolve_settings(args: argparse.Namespace) -> Settings:
+    """Config file first, then flags on top."""
+    config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    settings = load_config(config_path) if config_path else Settings()
+    overrides: dict[str, object] = {}
+    if getattr(args, "path", None):
+        overrides["schema"] = args.path
+    elif settings.schema is None:
+        overrides["schema"] = Path("schema.graphql")
+    for name in ("host", "port", "data_dir", "in_memory", "dynamodb_endpoint", "log_level"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return replace(settings, **overrides)
+
+
+def _claims(pairs: list[str]) -> dict[str, str]:
+    claims = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--claim expects KEY=VALUE, got {pair!r}")
+        claims[key] = value
+    return claims
+
+
+def run_token(args: argparse.Namespace) -> int:
+    from auth.tokens import mint_token
+
+    settings = resolve_settings(args)
+    groups = tuple(g for g in args.groups.split(",") if g)
+    print(
+        mint_token(
+            settings.auth,
+            settings.data_dir,
+            username=args.username,
+            sub=args.sub,
+            groups=groups,
+            email=args.email,
+            token_use=args.token_use,
+            expires_in=args.expires_in,
+            claims=_claims(args.claim),
+            oidc=args.oidc,
+        )
+    )
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from emulator.server import serve
+
+    settings = resolve_settings(args)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return serve(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "token":
+            return run_token(args)
+        return run_serve(args)
+    except ConfigError as exc:
+        print(f"appsync-emulator: config error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The DynamoDB engine behind the API: embedded moto, or any DynamoDB endpoint.
+
+Everything talks to the engine through the DynamoDB HTTP API with boto3, so "embedded" versus
+"external" is only an endpoint URL. The embedded engine is moto's ``ThreadedMotoServer`` on a
+loopback port of its own, not ``mock_aws``: the latter patches botocore for the whole process
+and would swallow a user's real AWS calls made from the same process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from emulator.apimodel import ApiModel, KeySpec, ModelSpec
+
+log = logging.getLogger("appsync_emulator.engine")
+
+# Any well-formed credentials work on embedded engines; real AWS uses the standard chain.
+_LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+
+
+class EngineError(Exception):
+    """The engine could not be started or reached; worded for the user."""
+
+
+@dataclass
+class Engine:
+    """A reachable DynamoDB endpoint and a shared, thread-safe boto3 client for it."""
+
+    endpoint_url: str | None
+    region: str
+    embedded: bool
+    _server: Any = None
+    _client: Any = field(default=None, repr=False)
+
+    def client(self) -> Any:
+        """The low-level DynamoDB client (boto3 clients are thread-safe; one is shared)."""
+        if self._client is None:
+            self._client = make_client(self.endpoint_url, self.region, local=self.embedded or bool(self.endpoint_url))
+        return self._client
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+def make_client(endpoint_url: str | None, region: str, *, local: bool) -> Any:
+    """A DynamoDB client tuned for a local engine: no retries hiding errors, a pool for threads."""
+    config = Config(
+        retries={"max_attempts": 2, "mode": "standard"},
+        max_pool_connections=32,
+        connect_timeout=5,
+        read_timeout=30,
+    )
+    credentials = _LOCAL_CREDENTIALS if local else {}
+    return boto3.session.Session().client(
+        "dynamodb", endpoint_url=endpoint_url, region_name=region, config=config, **credentials
+    )
+
+
+def start_engine(endpoint_url: str | None, region: str) -> Engine:
+    """Start the embedded engine, or check that the external endpoint answers."""
+    if endpoint_url:
+        engine = Engine(endpoint_url=endpoint_url, region=region, embedded=False)
+        try:
+            engine.client().list_tables(Limit=1)
+        except (BotoCoreError, ClientError) as exc:
+            raise EngineError(f"DynamoDB endpoint {endpoint_url} did not answer ListTables: {exc}") from exc
+        return engine
+    from moto.server import ThreadedMotoServer  # imported here: only the embedded engine needs moto
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    return Engine(endpoint_url=f"http://{host}:{port}", region=region, embedded=True, _server=server)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def table_definition(model: ModelSpec, table_name: str) -> dict[str, Any]:
+    """CreateTable arguments for a model, as Amplify's tables.json describes it."""
+    attributes: dict[str, str] = {}
+
+    def key_schema(key: KeySpec) -> list[dict[str, str]]:
+        schema = [{"AttributeName": key.partition, "KeyType": "HASH"}]
+        attributes[key.partition] = model.key_types.get(key.partition, "S")
+        if key.sort_attribute:
+            schema.append({"AttributeName": key.sort_attribute, "KeyType": "RANGE"})
+            attributes[key.sort_attribute] = "S" if key.is_composite else model.key_types.get(key.sort_attribute, "S")
+        return schema
+
+    definition: dict[str, Any] = {
+        "TableName": table_name,
+        "KeySchema": key_schema(model.primary_key),
+        "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+    indexes = [
+        {"IndexName": index.name, "KeySchema": key_schema(index.key), "Projection": {"ProjectionType": "ALL"}}
+        for index in model.indexes
+    ]
+    if indexes:
+        definition["GlobalSecondaryIndexes"] = indexes
+    definition["AttributeDefinitions"] = [
+        {"AttributeName": name, "AttributeType": kind} for name, kind in sorted(attributes.items())
+    ]
+    return definition
+
+
+def ensure_tables(client: Any, api: ApiModel, table_name: Any) -> list[str]:
+    """Create each model's table when missing, and add GSIs missing from existing tables.
+
+    Existing tables and their data are kept. Returns the names of the tables created.
+    """
+    existing = set(_list_tables(client))
+    created = []
+    for model in api.models.values():
+        name = table_name(model.name)
+        definition = table_definition(model, name)
+        if name not in existing:
+            client.create_table(**definition)
+            created.append(name)
+            continue
+        _add_missing_indexes(client, name, definition)
+    return created
+
+
+def _list_tables(client: Any) -> list[str]:
+    names: list[str] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = client.list_tables(**kwargs)
+        names.extend(page.get("TableNames", []))
+        if not page.get("LastEvaluatedTableName"):
+            return names
+        kwargs["ExclusiveStartTableName"] = page["LastEvaluatedTableName"]
+
+
+def _add_missing_indexes(client: Any, name: str, definition: dict[str, Any]) -> None:
+    described = client.describe_table(TableName=name)["Table"]
+    present = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
+    for index in definition.get("GlobalSecondaryIndexes", []):
+        if index["IndexName"] in present:
+            continue
+        used = {part["AttributeName"] for part in index["KeySchema"]}
+        attributes = [a for a in definition["AttributeDefinitions"] if a["AttributeName"] in used]
+        log.info("adding index %s to existing table %s", index["IndexName"], name)
+        client.update_table(
+            TableName=name,
+            AttributeDefinitions=attributes,
+            GlobalSecondaryIndexUpdates=[{"Create": index}],
+        )

@@ -1,0 +1,269 @@
+"""GraphQL execution on the generated schema.
+
+``build_executable_api`` binds the resolvers to the schema the transform produced: root fields
+to ``resolvers.resolve_root``, relational fields to ``resolvers.resolve_relation``, model fields
+to the policy's field-level read. ``Executor.run`` parses and validates (both cached per query
+text, since clients repeat the same few documents), then executes synchronously in a worker
+thread so blocking boto3 calls never stall the event loop.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import anyio.to_thread
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+
+from auth.identity import Identity
+from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
+from emulator.errors import unauthorized
+from emulator.graphql_errors import execution_error, syntax_error, validation_error, variable_error
+from emulator.scalars import bind_scalars
+from emulator.sdl import build_appsync_schema
+from resolvers import resolve_relation, resolve_root
+from resolvers.context import ResolverContext
+
+FieldGuard = Callable[[str, str, Identity | None], bool]
+"""``(parent type, field, caller) -> allowed``: AppSync's ``@aws_*`` directive check."""
+
+
+class GuardFactory(Protocol):
+    def __call__(self, schema: GraphQLSchema, default_mode: str) -> FieldGuard | None: ...
+
+
+@dataclass(frozen=True)
+class ExecutableApi:
+    """One generation of the API: the model and its executable schema (hot reload swaps it)."""
+
+    api: ApiModel
+    schema: GraphQLSchema
+    guard: FieldGuard | None = None
+
+
+def _guarded(resolve: Callable[..., Any], guard: FieldGuard, parent: str, name: str) -> Callable[..., Any]:
+    def resolver(source: Any, info: Any, **args: Any) -> Any:
+        if not guard(parent, name, info.context.identity):
+            raise unauthorized(name, parent)
+        return resolve(source, info, **args)
+
+    return resolver
+
+
+def _root_resolver(root: RootField) -> Callable[..., Any]:
+    def resolver(source: Any, info: Any, **args: Any) -> Any:
+        return resolve_root(info.context, root, args)
+
+    return resolver
+
+
+def _relation_resolver(model: ModelSpec, relation: RelationSpec) -> Callable[..., Any]:
+    def resolver(source: Any, info: Any, **args: Any) -> Any:
+        return resolve_relation(info.context, model, relation, source, args)
+
+    return resolver
+
+
+def _model_field_resolver(model: ModelSpec, name: str) -> Callable[..., Any]:
+    def resolver(source: Any, info: Any, **args: Any) -> Any:
+        if not isinstance(source, Mapping):
+            return getattr(source, name, None)
+        return info.context.policy.read_field(model, name, info.context.identity, source)
+
+    return resolver
+
+
+def _default_resolver(name: str) -> Callable[..., Any]:
+    def resolver(source: Any, info: Any, **args: Any) -> Any:
+        if isinstance(source, Mapping):
+            return source.get(name)
+        return getattr(source, name, None)
+
+    return resolver
+
+
+def build_executable_api(api: ApiModel, guard: FieldGuard | None = None) -> ExecutableApi:
+    """Build the schema from the API model's SDL and bind every resolver to it."""
+    schema = build_appsync_schema(api.sdl)
+    bind_scalars(schema)
+    for (parent, name), root in api.root_fields.items():
+        gql_type = schema.get_type(parent)
+        if isinstance(gql_type, GraphQLObjectType) and name in gql_type.fields and root.kind not in ("subscribe", "custom"):
+            gql_type.fields[name].resolve = _root_resolver(root)
+    for model in api.models.values():
+        gql_type = schema.get_type(model.name)
+        if not isinstance(gql_type, GraphQLObjectType):
+            continue
+        for name, gql_field in gql_type.fields.items():
+            relation = model.relations.get(name)
+            gql_field.resolve = (
+                _relation_resolver(model, relation) if relation else _model_field_resolver(model, name)
+            )
+    if guard is not None:
+        _apply_guard(schema, guard)
+    return ExecutableApi(api=api, schema=schema, guard=guard)
+
+
+def _apply_guard(schema: GraphQLSchema, guard: FieldGuard) -> None:
+    for type_name, gql_type in schema.type_map.items():
+        if type_name.startswith("__") or not isinstance(gql_type, GraphQLObjectType):
+            continue
+        for name, gql_field in gql_type.fields.items():
+            resolve = gql_field.resolve or _default_resolver(name)
+            gql_field.resolve = _guarded(resolve, guard, type_name, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running operations
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A parsed and validated document, or the errors that stop it before execution."""
+
+    document: DocumentNode | None
+    errors: list[dict[str, Any]]
+
+
+class DocumentCache:
+    """LRU of prepared documents by query text; one per ExecutableApi (validation is schema-bound)."""
+
+    def __init__(self, schema: GraphQLSchema, size: int = 512) -> None:
+        self._schema = schema
+        self._size = size
+        self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
+
+    def prepare(self, query: str) -> PreparedDocument:
+        cached = self._entries.get(query)
+        if cached is not None:
+            self._entries.move_to_end(query)
+            return cached
+        prepared = self._prepare(query)
+        self._entries[query] = prepared
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        return prepared
+
+    def _prepare(self, query: str) -> PreparedDocument:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return PreparedDocument(None, [syntax_error(error)])
+        errors = validate(self._schema, document)
+        if errors:
+            return PreparedDocument(document, [validation_error(error, document) for error in errors])
+        return PreparedDocument(document, [])
+
+
+@dataclass
+class OperationResult:
+    """An executed operation: the response body and what a mutation should publish."""
+
+    body: dict[str, Any]
+    operation_type: OperationType | None = None
+    published: list[tuple[str, Any]] = field(default_factory=list)  # (mutation field, its result)
+
+
+def mutation_results(document: DocumentNode, operation_name: str | None, data: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
+    """Each top-level mutation field with its result (under its alias), in document order."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None or operation.operation != OperationType.MUTATION or not data:
+        return []
+    results = []
+    for selection in operation.selection_set.selections:
+        if isinstance(selection, FieldNode):
+            key = selection.alias.value if selection.alias else selection.name.value
+            if data.get(key) is not None:
+                results.append((selection.name.value, data[key]))
+    return results
+
+
+class Executor:
+    """Runs GraphQL requests against one ExecutableApi."""
+
+    def __init__(self, executable: ExecutableApi) -> None:
+        self.executable = executable
+        self.documents = DocumentCache(executable.schema)
+
+    def prepare(self, query: str) -> PreparedDocument:
+        return self.documents.prepare(query)
+
+    def run_sync(
+        self,
+        prepared: PreparedDocument,
+        context: ResolverContext,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+    ) -> OperationResult:
+        """Execute a prepared, valid document (blocking; call from a worker thread)."""
+        assert prepared.document is not None and not prepared.errors
+        document = prepared.document
+        operation = get_operation_ast(document, operation_name)
+        if operation is None:
+            message = (
+                f"Unknown operation named '{operation_name}'." if operation_name
+                else "Must provide operation name if query contains multiple operations."
+            )
+            return OperationResult({"data": None, "errors": [{"path": None, "locations": None, "message": message}]})
+        if operation.operation == OperationType.SUBSCRIPTION:
+            return OperationResult(_subscription_over_http(operation))
+        result = execute(
+            self.executable.schema,
+            document,
+            context_value=context,
+            variable_values=dict(variables) if variables else None,
+            operation_name=operation_name,
+        )
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            if result.data is None and all(not e.path for e in result.errors):
+                body["errors"] = [variable_error(e) for e in result.errors]
+            else:
+                body["errors"] = [execution_error(e) for e in result.errors]
+        published = mutation_results(document, operation_name, result.data)
+        return OperationResult(body, operation.operation, published)
+
+    async def run(
+        self,
+        prepared: PreparedDocument,
+        context: ResolverContext,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+    ) -> OperationResult:
+        return await anyio.to_thread.run_sync(self.run_sync, prepared, context, variables, operation_name)
+
+
+def _subscription_over_http(operation: OperationDefinitionNode) -> dict[str, Any]:
+    return {
+        "data": None,
+        "errors": [
+            {
+                "path": None,
+                "locations": None,
+                "errorType": "UnsupportedOperation",
+                "message": "Subscriptions are served over the real-time WebSocket endpoint, not HTTP POST.",
+            }
+        ],
+    }
+
+
+def field_of(schema: GraphQLSchema, parent: str, name: str) -> GraphQLField | None:
+    gql_type = schema.get_type(parent)
+    if isinstance(gql_type, GraphQLObjectType):
+        return gql_type.fields.get(name)
+    return None

@@ -1,0 +1,176 @@
+"""GraphQL errors in AppSync's wire shape and wording.
+
+AppSync runs graphql-java, so its validation messages read ``Validation error of type
+FieldUndefined: Field 'x' in type 'Query' is undefined @ 'x'`` where graphql-core says
+``Cannot query field 'x' on type 'Query'.``. Clients and tests match on AppSync's words, so the
+common validation failures are reworded here; anything unrecognised keeps graphql-core's text
+under AppSync's ``Validation error of type …`` prefix.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode
+
+from emulator.errors import AppSyncError
+
+log = logging.getLogger("appsync_emulator.execution")
+
+Rewrite = Callable[[re.Match[str], str], str]
+
+# (graphql-core message pattern, AppSync message builder given the match and the field path)
+_VALIDATION_REWRITES: list[tuple[re.Pattern[str], Rewrite]] = [
+    (
+        re.compile(r"Cannot query field '(\w+)' on type '(\w+)'\."),
+        lambda m, p: f"Validation error of type FieldUndefined: Field '{m[1]}' in type '{m[2]}' is undefined @ '{p}'",
+    ),
+    (
+        re.compile(r"Unknown type '(\w+)'\."),
+        lambda m, p: f"Validation error of type UnknownType: Unknown type {m[1]}",
+    ),
+    (
+        re.compile(r"Field '(\w+)' argument '(\w+)' of type '(.+)' is required, but it was not provided\."),
+        lambda m, p: f"Validation error of type MissingFieldArgument: Missing field argument {m[2]} @ '{p}'",
+    ),
+    (
+        re.compile(r"Unknown argument '(\w+)' on field '(\w+)\.(\w+)'\."),
+        lambda m, p: f"Validation error of type UnknownArgument: Unknown field argument {m[1]} @ '{p}'",
+    ),
+    (
+        re.compile(r"Field '(\w+)' of type '(.+)' must have a selection of subfields\..*"),
+        lambda m, p: (
+            f"Validation error of type SubSelectionRequired: Sub selection required for type {m[2]} of field {m[1]} @ '{p}'"
+        ),
+    ),
+    (
+        re.compile(r"Field '(\w+)' must not have a selection since type '(.+)' has no subfields\."),
+        lambda m, p: (
+            f"Validation error of type SubSelectionNotAllowed: Sub selection not allowed on leaf type {m[2]} of field {m[1]} @ '{p}'"
+        ),
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'\."),
+        lambda m, p: (
+            f"Validation error of type VariableTypeMismatch: Variable type '{m[2]}' doesn't match expected type '{m[3]}' @ '{p}'"
+        ),
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' is not defined.*"),
+        lambda m, p: f"Validation error of type UndefinedVariable: Undefined variable {m[1]} @ '{p}'",
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' is never used.*"),
+        lambda m, p: f"Validation error of type UnusedVariable: Unused variable {m[1]}",
+    ),
+    (
+        re.compile(r"Unknown fragment '(\w+)'\."),
+        lambda m, p: f"Validation error of type UndefinedFragment: Undefined fragment {m[1]} @ '{p}'",
+    ),
+    (
+        re.compile(r"Cannot query field.*"),
+        lambda m, p: f"Validation error of type FieldUndefined: {m[0]} @ '{p}'",
+    ),
+]
+
+
+def _locations(error: GraphQLError) -> list[dict[str, Any]] | None:
+    if not error.locations:
+        return None
+    return [{"line": loc.line, "column": loc.column, "sourceName": None} for loc in error.locations]
+
+
+def _document_path(document: DocumentNode | None, error: GraphQLError) -> str:
+    """The slash-separated field path graphql-java prints after ``@``, found by node position."""
+    if document is None or not error.nodes:
+        return ""
+    target = error.nodes[0].loc.start if error.nodes[0].loc else -1
+
+    def walk(selection_set: Any, trail: list[str]) -> list[str] | None:
+        for selection in getattr(selection_set, "selections", []) or []:
+            name = selection.name.value if isinstance(selection, FieldNode) else None
+            here = trail + [name] if name else trail
+            loc = selection.loc
+            if loc and loc.start <= target < loc.end:
+                if loc.start == target or not selection.selection_set:
+                    return here
+                return walk(selection.selection_set, here) or here
+        return None
+
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and definition.loc:
+            if definition.loc.start <= target < definition.loc.end:
+                return "/".join(walk(definition.selection_set, []) or [])
+    return ""
+
+
+def validation_error(error: GraphQLError, document: DocumentNode | None) -> dict[str, Any]:
+    """A validation failure as AppSync reports it (no errorType; path null)."""
+    message = error.message
+    if not message.startswith("Validation error"):
+        path = _document_path(document, error)
+        for pattern, rewrite in _VALIDATION_REWRITES:
+            match = pattern.fullmatch(message)
+            if match:
+                message = rewrite(match, path)
+                break
+        else:
+            message = f"Validation error of type ValidationError: {message}"
+    return {"path": None, "locations": _locations(error), "message": message}
+
+
+def syntax_error(error: GraphQLError) -> dict[str, Any]:
+    """A parse failure: AppSync reports graphql-java's InvalidSyntax with the offending position."""
+    loc = error.locations[0] if error.locations else None
+    where = f" @ line {loc.line}, column {loc.column}" if loc else ""
+    return {
+        "path": None,
+        "locations": _locations(error),
+        "message": f"Invalid Syntax : {error.message.removeprefix('Syntax Error: ')}{where}",
+        "errorType": "InvalidSyntax",
+    }
+
+
+def variable_error(error: GraphQLError) -> dict[str, Any]:
+    """A variable that failed coercion (wrong type, missing non-null): graphql-java's wording."""
+    message = error.message
+    match = re.match(r"Variable '\$(\w+)' (got invalid value|of required type|of non-null type)(.*)", message)
+    if match:
+        message = f"Variable '{match[1]}' has an invalid value:{match[3].rstrip('.')}"
+    return {"path": None, "locations": _locations(error), "message": message, "errorType": "ValidationError"}
+
+
+def execution_error(error: GraphQLError) -> dict[str, Any]:
+    """A field error during execution: the field is null and the error names its path."""
+    original = error.original_error
+    if isinstance(original, AppSyncError):
+        return {
+            "path": error.path,
+            "data": original.data,
+            "errorType": original.error_type,
+            "errorInfo": original.error_info,
+            "locations": _locations(error),
+            "message": original.message,
+        }
+    if original is not None and not isinstance(original, GraphQLError):
+        # A bug of ours: never leak a traceback; log it and answer like AppSync's internal failure.
+        log.error("resolver failed at %s", error.path, exc_info=original)
+        return {
+            "path": error.path,
+            "data": None,
+            "errorType": "InternalFailure",
+            "errorInfo": None,
+            "locations": _locations(error),
+            "message": f"An internal failure occurred while resolving this field ({type(original).__name__}).",
+        }
+    return {
+        "path": error.path,
+        "data": None,
+        "errorType": None,
+        "errorInfo": None,
+        "locations": _locations(error),
+        "message": error.message,
+    }

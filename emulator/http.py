@@ -1,0 +1,177 @@
+"""GraphQL over HTTP (``POST``/``GET /graphql``) in AppSync's wire shapes, and CORS.
+
+A request is authenticated and executed in one worker-thread hop (auth may call a Lambda
+authorizer, resolvers call boto3; both block). Whole-request failures get AppSync's status and
+body: 400 ``MalformedHttpRequestException`` for an empty or unparsable body, 401
+``UnauthorizedException`` with the ``x-amzn-ErrorType`` header that aws-amplify reads.
+Mutation results are published to the hub after the response body is final.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from auth.identity import AuthRequest, Headers, Identity
+from emulator.errors import RequestError
+from emulator.execution import OperationResult
+from emulator.hub import MutationEvent
+from emulator.state import AppState
+
+log = logging.getLogger("appsync_emulator.request")
+
+#: Request header that asks for the emulator's list/query figures in ``extensions`` (opt-in, so
+#: the default wire stays AppSync's).
+TRACE_HEADER = "x-appsync-emulator-trace"
+
+CORS_HEADERS = {
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": (
+        "x-amzn-RequestId,x-amzn-ErrorType,x-amz-user-agent,x-amzn-ErrorMessage,Date,x-amz-schema-version"
+    ),
+}
+
+MAX_REQUEST_BYTES = 5 * 1024 * 1024  # AppSync's documented request size limit is far lower; guard memory
+
+
+@dataclass(frozen=True)
+class GraphQLRequest:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+def malformed(message: str) -> RequestError:
+    return RequestError(400, "MalformedHttpRequestException", message)
+
+
+def parse_body(body: bytes) -> GraphQLRequest:
+    """The GraphQL request in a POST body, or AppSync's 400 errors."""
+    if not body.strip():
+        raise malformed("Request body is empty.")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise malformed("Unable to parse GraphQL query.") from exc
+    return _graphql_request(payload)
+
+
+def _graphql_request(payload: Any) -> GraphQLRequest:
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str) or not payload["query"].strip():
+        raise malformed("Unable to parse GraphQL query.")
+    variables = payload.get("variables")
+    if isinstance(variables, str) and variables.strip():
+        try:
+            variables = json.loads(variables)
+        except ValueError as exc:
+            raise malformed("Unable to parse GraphQL query.") from exc
+    if variables in ("", None):
+        variables = None
+    if variables is not None and not isinstance(variables, dict):
+        raise malformed("Unable to parse GraphQL query.")
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise malformed("Unable to parse GraphQL query.")
+    return GraphQLRequest(payload["query"], variables, operation_name or None)
+
+
+def error_response(error: RequestError, request_id: str) -> JSONResponse:
+    headers = {**CORS_HEADERS, "x-amzn-RequestId": request_id, "x-amzn-ErrorType": error.error_type}
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def _auth_request(request: Request, body: bytes, gql: GraphQLRequest) -> AuthRequest:
+    client = request.client
+    return AuthRequest(
+        headers=Headers(dict(request.headers)),
+        body=body,
+        method=request.method,
+        path=request.url.path,
+        source_ip=client.host if client else "127.0.0.1",
+        query_string=gql.query,
+        operation_name=gql.operation_name,
+        variables=gql.variables,
+    )
+
+
+def _handle(state: AppState, auth_request: AuthRequest, gql: GraphQLRequest, trace: bool) -> tuple[OperationResult, Identity]:
+    """Authenticate, then execute: one blocking unit of work for a worker thread."""
+    identity = state.auth.authenticate(auth_request)
+    executor = state.executor
+    prepared = executor.prepare(gql.query)
+    if prepared.errors:
+        return OperationResult({"data": None, "errors": prepared.errors}), identity
+    context = state.resolver_context(identity, dict(auth_request.headers))
+    result = executor.run_sync(prepared, context, gql.variables, gql.operation_name)
+    if trace:
+        result.body.setdefault("extensions", {})["appsyncEmulator"] = {"listCalls": context.stats.calls}
+    return result, identity
+
+
+async def graphql_http(request: Request) -> Response:
+    """``POST /graphql`` (and ``GET /graphql?query=…``)."""
+    state: AppState = request.app.state.emulator
+    request_id = str(uuid.uuid4())
+    started = time.perf_counter()
+    try:
+        if request.method == "GET":
+            body = b""
+            gql = _graphql_request(
+                {
+                    "query": request.query_params.get("query"),
+                    "variables": request.query_params.get("variables"),
+                    "operationName": request.query_params.get("operationName"),
+                }
+            )
+        else:
+            body = await request.body()
+            if len(body) > MAX_REQUEST_BYTES:
+                raise RequestError(413, "PayloadTooLargeException", "Request payload is too large.")
+            gql = parse_body(body)
+        trace = request.headers.get(TRACE_HEADER, "").lower() in ("1", "true", "yes")
+        result, identity = await anyio.to_thread.run_sync(_handle, state, _auth_request(request, body, gql), gql, trace)
+    except RequestError as error:
+        log.info("%s %s -> %s %s", request.method, request.url.path, error.status, error.error_type)
+        return error_response(error, request_id)
+    for field_name, payload in result.published:
+        state.hub.publish(MutationEvent(mutation_field=field_name, payload=payload, identity=identity))
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    log.info(
+        "%s %s mode=%s caller=%s %.1fms errors=%d",
+        result.operation_type.value if result.operation_type else "invalid",
+        gql.operation_name or _first_field(gql.query),
+        identity.mode.value,
+        identity.username or identity.user_arn or identity.api_key or "-",
+        elapsed_ms,
+        len(result.body.get("errors") or []),
+    )
+    return JSONResponse(result.body, headers={**CORS_HEADERS, "x-amzn-RequestId": request_id})
+
+
+def _first_field(query: str) -> str:
+    """A short label for the log line when the operation has no name."""
+    text = " ".join(query.split())
+    start = text.find("{")
+    return text[start + 1 : start + 40].strip().split("(")[0].split("{")[0].strip() if start >= 0 else "?"
+
+
+async def graphql_preflight(request: Request) -> Response:
+    """CORS preflight as AppSync answers browsers."""
+    requested = request.headers.get("access-control-request-headers", "*")
+    return Response(
+        status_code=200,
+        headers={
+            **CORS_HEADERS,
+            "access-control-allow-methods": "GET, POST, OPTIONS",
+            "access-control-allow-headers": requested,
+            "access-control-max-age": "86400",
+        },
+    )
