@@ -9,12 +9,9 @@ Mutation results are published to the hub after the response body is final.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -23,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from auth.identity import AuthRequest, Headers, Identity
 from emulator.errors import RequestError
 from emulator.execution import OperationResult
+from emulator.graphql_request import GraphQLRequest, graphql_request, parse_body
 from emulator.hub import MutationEvent
 from emulator.state import AppState
 
@@ -40,47 +38,6 @@ CORS_HEADERS = {
 }
 
 MAX_REQUEST_BYTES = 5 * 1024 * 1024  # AppSync's documented request size limit is far lower; guard memory
-
-
-@dataclass(frozen=True)
-class GraphQLRequest:
-    query: str
-    variables: dict[str, Any] | None
-    operation_name: str | None
-
-
-def malformed(message: str) -> RequestError:
-    return RequestError(400, "MalformedHttpRequestException", message)
-
-
-def parse_body(body: bytes) -> GraphQLRequest:
-    """The GraphQL request in a POST body, or AppSync's 400 errors."""
-    if not body.strip():
-        raise malformed("Request body is empty.")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise malformed("Unable to parse GraphQL query.") from exc
-    return _graphql_request(payload)
-
-
-def _graphql_request(payload: Any) -> GraphQLRequest:
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str) or not payload["query"].strip():
-        raise malformed("Unable to parse GraphQL query.")
-    variables = payload.get("variables")
-    if isinstance(variables, str) and variables.strip():
-        try:
-            variables = json.loads(variables)
-        except ValueError as exc:
-            raise malformed("Unable to parse GraphQL query.") from exc
-    if variables in ("", None):
-        variables = None
-    if variables is not None and not isinstance(variables, dict):
-        raise malformed("Unable to parse GraphQL query.")
-    operation_name = payload.get("operationName")
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise malformed("Unable to parse GraphQL query.")
-    return GraphQLRequest(payload["query"], variables, operation_name or None)
 
 
 def error_response(error: RequestError, request_id: str) -> JSONResponse:
@@ -124,7 +81,7 @@ async def graphql_http(request: Request) -> Response:
     try:
         if request.method == "GET":
             body = b""
-            gql = _graphql_request(
+            gql = graphql_request(
                 {
                     "query": request.query_params.get("query"),
                     "variables": request.query_params.get("variables"),

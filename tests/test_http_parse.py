@@ -3,7 +3,7 @@
 import pytest
 
 from emulator.errors import RequestError
-from emulator.http import parse_body
+from emulator.graphql_request import parse_body
 
 
 @pytest.mark.parametrize(
