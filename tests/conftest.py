@@ -1,3 +1,2 @@
-"""Shared fixtures: ``emulator_server`` starts the real emulator (see emulator/testing.py)."""
-
-from emulator.testing import emulator_server  # noqa: F401  (fixture re-exported for the suite)
+"""Shared fixtures. ``emulator_server`` comes from our pytest plugin (``emulator.testing``,
+registered as a ``pytest11`` entry point), the same one users get."""
