@@ -8,10 +8,15 @@ AppSync's ``$ctx.identity`` and ``$util.authType()``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+from emulator.errors import UnauthorizedRequest
+
+_log = logging.getLogger("auth")
 
 
 class AuthMode(StrEnum):
@@ -121,3 +126,15 @@ class Authenticator(Protocol):
     def authenticate(self, request: AuthRequest) -> Identity:
         """Verify the credentials; raise ``emulator.errors.UnauthorizedRequest`` when they fail."""
         ...
+
+
+def rejected(error: UnauthorizedRequest, reason: str) -> UnauthorizedRequest:
+    """``error`` (AppSync's terse message for the client) with the precise reason attached.
+
+    The reason is logged on the ``auth`` logger and added as an exception note, so a developer
+    sees why a credential failed (which claim, which header) while the client sees what AppSync
+    would send.
+    """
+    _log.info("request rejected (%s): %s", error.message, reason)
+    error.add_note(reason)
+    return error

@@ -1,0 +1,104 @@
+"""Credentials generated into the data dir when the config names none.
+
+With no config at all the emulator still enforces API_KEY and AWS_IAM, so it needs a key to hand
+out: one API key and one IAM key pair are generated once, kept in ``<data dir>/auth/`` and reused
+on every restart (a client configured yesterday keeps working). Files are written with
+create-exclusive semantics, so a ``serve`` and a ``token`` command started together agree on one
+value instead of each writing its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from emulator.settings import ApiKey, AuthSettings, IamCredential
+
+AUTH_DIR = "auth"
+CREDENTIALS_FILE = "generated-credentials.json"
+_API_KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+_ACCESS_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def auth_dir(data_dir: Path) -> Path:
+    """Where auth state lives inside the data dir (created when missing)."""
+    path = data_dir / AUTH_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The file's bytes; when it does not exist, ``make()`` is written first, readable by the owner only.
+
+    The new content goes to a temporary file that is then hard-linked into place, which fails if
+    another process won the race; the loser then reads the winner's file.
+    """
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(make())
+        os.chmod(tmp_name, 0o600)
+        try:
+            os.link(tmp_name, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp_name)
+    return path.read_bytes()
+
+
+def new_api_key() -> str:
+    """An AppSync-shaped API key: ``da2-`` and 26 lowercase letters and digits."""
+    return "da2-" + "".join(secrets.choice(_API_KEY_ALPHABET) for _ in range(26))
+
+
+def new_access_key_id() -> str:
+    """An IAM-shaped access key id (``AKIA`` and 16 upper-case characters)."""
+    return "AKIA" + "".join(secrets.choice(_ACCESS_KEY_ALPHABET) for _ in range(16))
+
+
+def _new_credentials_file() -> bytes:
+    document = {
+        "api_key": new_api_key(),
+        "iam": {"access_key_id": new_access_key_id(), "secret_access_key": secrets.token_urlsafe(30)},
+    }
+    return json.dumps(document, indent=2).encode()
+
+
+def load_generated(data_dir: Path) -> dict[str, object]:
+    """The generated credentials document, creating it on first use."""
+    return json.loads(read_or_create(auth_dir(data_dir) / CREDENTIALS_FILE, _new_credentials_file))
+
+
+def ensure_credentials(settings: AuthSettings, data_dir: Path) -> AuthSettings:
+    """``settings`` with a generated API key and IAM key pair wherever an enabled mode has none.
+
+    API_KEY enabled without keys gets the stored ``da2-…`` key; AWS_IAM enabled without
+    credentials gets the stored key pair, acting as ``settings.iam.auth_role_arn`` (the role
+    Amplify gives signed-in users). Configured credentials are never touched.
+    """
+    needs_key = "API_KEY" in settings.modes and not settings.api_keys
+    needs_iam = "AWS_IAM" in settings.modes and not settings.iam.credentials
+    if not (needs_key or needs_iam):
+        return settings
+    generated = load_generated(data_dir)
+    if needs_key:
+        settings = replace(settings, api_keys=(ApiKey(str(generated["api_key"])),))
+    if needs_iam:
+        iam = generated["iam"]
+        assert isinstance(iam, dict)
+        credential = IamCredential(
+            access_key_id=str(iam["access_key_id"]),
+            secret_access_key=str(iam["secret_access_key"]),
+            role_arn=settings.iam.auth_role_arn,
+        )
+        settings = replace(settings, iam=replace(settings.iam, credentials=(credential,)))
+    return settings
