@@ -13,15 +13,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-from auth.directives import build_field_guard
-from auth.gateway import AuthGateway
-from auth.rules import AmplifyPolicy
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from auth.directives import build_field_guard
+from auth.gateway import AuthGateway
 from auth.generated import ensure_credentials
+from auth.rules import AmplifyPolicy
 from emulator import dynamo_proxy, explorer
 from emulator.apimodel import ApiModel
 from emulator.engine import EngineError, ensure_tables, start_engine
@@ -44,14 +44,7 @@ def load_api(settings: Settings) -> ApiModel:
     path = settings.schema or Path("schema.graphql")
     try:
         sdl = read_schema(path)
-        return transform(
-            sdl,
-            TransformOptions(
-                version=settings.transformer,
-                default_auth=settings.auth.default,
-                additional_auth=tuple(settings.auth.additional),
-            ),
-        )
+        return transform(sdl, TransformOptions.from_settings(settings))
     except SchemaSourceError as exc:
         raise StartupError(str(exc)) from exc
     except SchemaError as exc:
