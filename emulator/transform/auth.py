@@ -1,0 +1,84 @@
+"""``@auth`` schema effects: owner fields, subscription arguments, hidden subscription-filter
+fields and the ``@aws_*`` directives on models, root fields and connection types.
+
+``ModelAuth`` answers those questions for one model from its access matrix; sandbox mode and
+models without rules are handled here too, so the generator only asks and places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.apimodel import AuthRule, Operation, Provider
+from emulator.transform.access import AccessMatrix, service_directives
+
+
+@dataclass(frozen=True)
+class ModelAuth:
+    """Auth-driven schema changes for one model (``matrix`` None: the model has no ``@auth``)."""
+
+    matrix: AccessMatrix | None
+    default: Provider
+    list_owner_fields: frozenset[str] = frozenset()
+    no_auth_directives: tuple[str, ...] = ()  # sandbox: what a model without @auth gets everywhere
+
+    def type_directives(self) -> list[str]:
+        if self.matrix is None:
+            return list(self.no_auth_directives)
+        return service_directives(self.matrix.providers, self.default)
+
+    def operation_directives(self, *operations: Operation) -> list[str]:
+        if self.matrix is None:
+            return list(self.no_auth_directives)
+        directives: list[str] = []
+        for operation in operations:
+            for directive in service_directives(self.matrix.providers_for(operation), self.default):
+                if directive not in directives:
+                    directives.append(directive)
+        return directives
+
+    def owner_fields(self) -> list[str]:
+        """Owner fields of every owner rule (added to the type as ``String`` when not declared)."""
+        if self.matrix is None:
+            return []
+        return list(dict.fromkeys(r.entity for r in self.matrix.roles.values() if r.strategy == "owner" and r.entity))
+
+    def subscription_arguments(self) -> list[str]:
+        """Owner fields of owner rules that may ``listen`` (list-typed owner fields excluded)."""
+        if self.matrix is None:
+            return []
+        names = [r.entity for r in self.matrix.roles_for("listen")
+                 if r.strategy == "owner" and r.entity and r.entity not in self.list_owner_fields]
+        return list(dict.fromkeys(names))
+
+    def hidden_subscription_fields(self) -> set[str]:
+        """Dynamic-auth fields AppSync filters on itself, so clients may not filter on them."""
+        if self.matrix is None:
+            return set()
+        return {r.entity for r in self.matrix.roles.values()
+                if not r.static and r.provider in ("userPools", "oidc") and r.entity}
+
+
+def model_auth(name: str, resources: list[str], model_rules: tuple[AuthRule, ...] | None,
+               field_rules: dict[str, tuple[AuthRule, ...]], default: Provider, list_fields: set[str],
+               sandbox: bool) -> ModelAuth:
+    """Build the access matrix of a model from its model-level and field-level rules."""
+    if model_rules is None and not field_rules:
+        no_auth = ("@aws_api_key",) if sandbox and default != "apiKey" else ()
+        return ModelAuth(None, default, no_auth_directives=no_auth)
+    matrix = AccessMatrix(name, list(resources))
+    if model_rules:
+        matrix.grant(model_rules)
+    for field_name, rules in field_rules.items():
+        matrix.withdraw(field_name)
+        matrix.grant(rules, field_name)
+    owner_lists = frozenset(f for f in list_fields)
+    return ModelAuth(matrix, default, owner_lists)
+
+
+def field_directives(name: str, rules: tuple[AuthRule, ...], default: Provider) -> list[str]:
+    """Directives for a non-model field with ``@auth`` (only static rules count there)."""
+    static = tuple(r for r in rules if not r.is_dynamic)
+    matrix = AccessMatrix(name, [name])
+    matrix.grant(static, name)
+    return service_directives(matrix.providers, default)

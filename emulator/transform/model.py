@@ -1,0 +1,138 @@
+"""``@model``: operation names, subscriptions, timestamps and the model's own fields.
+
+The same reading serves v1 and v2: both accept ``queries``/``mutations``/``subscriptions``/
+``timestamps`` and neither deep-merges a given map with the defaults (Gen1 CLI behaviour:
+``@model(queries: {get: "post"})`` leaves no list query).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.apimodel import ModelOperations
+from emulator.transform.naming import operation_name
+from emulator.transform.parse import ObjectDef, SourceSchema, TypeRef
+from emulator.transform.plan import FieldKind, FieldPlan, SubscriptionPlan
+
+RELATION_DIRECTIVES = ("hasMany", "hasOne", "belongsTo", "manyToMany", "connection")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What ``@model``'s arguments say about one model."""
+
+    operations: ModelOperations
+    subscriptions: SubscriptionPlan
+    created_at: str | None
+    updated_at: str | None
+
+
+def _names(given: Mapping[str, Any], key: str, defaults: dict[str, str]) -> dict[str, str | None]:
+    if key not in given:
+        return dict(defaults)
+    chosen = given[key]
+    if chosen is None:
+        return {op: None for op in defaults}
+    return {op: chosen.get(op) for op in defaults}
+
+
+def _subscription_names(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list | tuple) else (value,)
+
+
+def read_model_config(obj: ObjectDef, improve_pluralization: bool) -> ModelConfig:
+    """Operation names (None when disabled), subscription fields and timestamp names."""
+    directive = obj.directive("model")
+    args: Mapping[str, Any] = {k: v for k, v in (directive.args if directive else {}).items()
+                               if directive and k in directive.given}
+    name = obj.name
+
+    def default(op: str) -> str:
+        return operation_name(op, name, improve_pluralization)
+
+    queries = _names(args, "queries", {"get": default("get"), "list": default("list")})
+    mutations = _names(args, "mutations", {op: default(op) for op in ("create", "update", "delete")})
+    subscriptions = _read_subscriptions(args, mutations, default)
+    created_at, updated_at = _read_timestamps(args)
+    operations = ModelOperations(
+        get=queries["get"], list=queries["list"],
+        create=mutations["create"], update=mutations["update"], delete=mutations["delete"],
+        on_create=(subscriptions.on_create or (None,))[0],
+        on_update=(subscriptions.on_update or (None,))[0],
+        on_delete=(subscriptions.on_delete or (None,))[0],
+    )
+    return ModelConfig(operations, subscriptions, created_at, updated_at)
+
+
+def _read_subscriptions(args: Mapping[str, Any], mutations: dict[str, str | None], default: Any) -> SubscriptionPlan:
+    all_subscriptions = {"onCreate": (default("onCreate"),), "onUpdate": (default("onUpdate"),),
+                         "onDelete": (default("onDelete"),)}
+    level = "on"
+    if "subscriptions" in args:
+        given = args["subscriptions"]
+        if given is None:
+            return SubscriptionPlan(level="off")
+        level = given.get("level") or "on"
+        named = {key: _subscription_names(given.get(key)) for key in all_subscriptions}
+        if level == "public" and not any(key in given for key in all_subscriptions):
+            named = all_subscriptions
+        all_subscriptions = named
+    if level == "off":
+        return SubscriptionPlan(level="off")
+    return SubscriptionPlan(
+        level=level,  # type: ignore[arg-type]
+        on_create=all_subscriptions["onCreate"] if mutations["create"] else (),
+        on_update=all_subscriptions["onUpdate"] if mutations["update"] else (),
+        on_delete=all_subscriptions["onDelete"] if mutations["delete"] else (),
+    )
+
+
+def _read_timestamps(args: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    if "timestamps" not in args:
+        return "createdAt", "updatedAt"
+    given = args["timestamps"]
+    if given is None:
+        return None, None
+    created = given["createdAt"] if "createdAt" in given else "createdAt"
+    updated = given["updatedAt"] if "updatedAt" in given else "updatedAt"
+    return created, updated
+
+
+def field_kind(type_name: str, schema: SourceSchema) -> FieldKind:
+    if type_name in schema.enums:
+        return "enum"
+    if TypeRef(type_name).is_scalar:
+        return "scalar"
+    if schema.model(type_name) is not None:
+        return "model"
+    return "object"
+
+
+def declared_fields(obj: ObjectDef, schema: SourceSchema) -> list[FieldPlan]:
+    """The model's fields as written; fields with relational directives are marked ``relation``."""
+    plans = []
+    for source_field in obj.fields:
+        is_relation = any(source_field.directive(name) for name in RELATION_DIRECTIVES)
+        plans.append(FieldPlan(
+            source_field.name,
+            source_field.type,
+            "relation" if is_relation else "declared",
+            field_kind(source_field.type.name, schema),
+        ))
+    return plans
+
+
+def implicit_fields(existing: list[FieldPlan], config: ModelConfig, needs_id: bool) -> list[FieldPlan]:
+    """``id: ID!`` (unless declared or replaced by ``@primaryKey``) and the timestamp fields."""
+    names = {f.name for f in existing}
+    added: list[FieldPlan] = []
+    if needs_id and "id" not in names:
+        added.append(FieldPlan("id", TypeRef("ID", non_null=True), "id", "scalar"))
+    for stamp in (config.created_at, config.updated_at):
+        if stamp and stamp not in names:
+            added.append(FieldPlan(stamp, TypeRef("AWSDateTime", non_null=True), "timestamp", "scalar"))
+    return added

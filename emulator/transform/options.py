@@ -1,0 +1,58 @@
+"""``TransformOptions``: what the transform needs besides the schema text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.apimodel import Provider, TransformerVersion
+from emulator.settings import AUTH_MODES, Settings
+
+#: AppSync auth mode (emulator/settings.py names) -> Amplify @auth provider.
+MODE_PROVIDERS: dict[str, Provider] = {
+    "API_KEY": "apiKey",
+    "AMAZON_COGNITO_USER_POOLS": "userPools",
+    "AWS_IAM": "identityPool",
+    "OPENID_CONNECT": "oidc",
+    "AWS_LAMBDA": "function",
+}
+
+
+@dataclass(frozen=True)
+class TransformOptions:
+    """The API's auth modes drive where ``@aws_*`` directives go; flags cover v1/v2 differences.
+
+    ``improve_pluralization`` None means the version's default (v2: true, v1: false).
+    """
+
+    version: TransformerVersion | None = None
+    default_auth: str = "API_KEY"
+    additional_auth: tuple[str, ...] = ()
+    improve_pluralization: bool | None = None
+
+    def __post_init__(self) -> None:
+        for mode in (self.default_auth, *self.additional_auth):
+            if mode not in AUTH_MODES:
+                raise ValueError(f"unknown auth mode {mode!r}; expected one of {', '.join(AUTH_MODES)}")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TransformOptions:
+        version = settings.transformer if settings.transformer in ("v1", "v2") else None
+        return cls(
+            version=version,  # type: ignore[arg-type]
+            default_auth=settings.auth.default,
+            additional_auth=tuple(m for m in settings.auth.additional if m != settings.auth.default),
+        )
+
+    @property
+    def default_provider(self) -> Provider:
+        return MODE_PROVIDERS[self.default_auth]
+
+    @property
+    def providers(self) -> frozenset[Provider]:
+        """Every configured provider, the default included."""
+        return frozenset(MODE_PROVIDERS[m] for m in (self.default_auth, *self.additional_auth))
+
+    def pluralizes_in_english(self, version: TransformerVersion) -> bool:
+        if self.improve_pluralization is not None:
+            return self.improve_pluralization
+        return version == "v2"

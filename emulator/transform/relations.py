@@ -1,0 +1,203 @@
+"""v2 relations: ``@hasMany``, ``@hasOne``, ``@belongsTo`` (``@manyToMany`` lives in manytomany.py).
+
+A relation can change three models at once: the field itself becomes a connection (hasMany),
+a foreign key field appears on the child (``blogPostsId``), and the child's table gets a GSI
+(``gsi-Blog.posts``). ``RelationEffects`` collects those changes per model so the caller merges
+them explicitly instead of models editing each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from emulator.apimodel import IndexSpec, KeySpec, RelationSpec
+from emulator.transform.document import Argument
+from emulator.transform.errors import schema_error
+from emulator.transform.keys import ModelKeys
+from emulator.transform.naming import camel_case
+from emulator.transform.parse import DirectiveUse, FieldDef, ObjectDef, SourceSchema, TypeRef
+from emulator.transform.plan import FieldPlan
+from emulator.transform.sortkeys import SortKeyArgument, sort_key_argument
+
+
+@dataclass
+class RelationEffects:
+    """What relations add, by model name."""
+
+    relations: dict[str, list[RelationSpec]] = field(default_factory=dict)
+    fields: dict[tuple[str, str], FieldPlan] = field(default_factory=dict)  # (model, field) -> relation field
+    added_fields: dict[str, list[FieldPlan]] = field(default_factory=dict)
+    added_indexes: dict[str, list[IndexSpec]] = field(default_factory=dict)
+    sort_arguments: list[SortKeyArgument] = field(default_factory=list)
+
+    def add_field(self, model: str, plan: FieldPlan) -> None:
+        existing = self.added_fields.setdefault(model, [])
+        if all(f.name != plan.name for f in existing):
+            existing.append(plan)
+
+    def add_index(self, model: str, index: IndexSpec) -> None:
+        existing = self.added_indexes.setdefault(model, [])
+        if all(i.name != index.name for i in existing):
+            existing.append(index)
+
+
+def connection_arguments(model: str, sort_argument: SortKeyArgument | None) -> tuple[Argument, ...]:
+    """Arguments of a connection field: optional sort-key condition, then filter/sortDirection/limit/nextToken."""
+    args = [Argument("filter", f"Model{model}FilterInput"), Argument("sortDirection", "ModelSortDirection"),
+            Argument("limit", "Int"), Argument("nextToken", "String")]
+    if sort_argument is not None:
+        args.insert(0, Argument(sort_argument.name, sort_argument.input_type))
+    return tuple(args)
+
+
+@dataclass(frozen=True)
+class _Context:
+    schema: SourceSchema
+    keys: dict[str, ModelKeys]
+
+    def primary(self, model: str) -> KeySpec:
+        return self.keys[model].primary
+
+    def key_type(self, model: str, name: str) -> str:
+        obj = self.schema.objects[model]
+        source = obj.field(name)
+        return source.type.name if source is not None else "ID"
+
+
+def read_v2_relations(schema: SourceSchema, keys: dict[str, ModelKeys]) -> RelationEffects:
+    """Every ``@hasMany``/``@hasOne``/``@belongsTo`` of every model."""
+    context = _Context(schema, keys)
+    effects = RelationEffects()
+    readers = {"hasMany": _has_many, "hasOne": _has_one, "belongsTo": _belongs_to}
+    for obj in schema.models:
+        for source_field in obj.fields:
+            for name, reader in readers.items():
+                directive = source_field.directive(name)
+                if directive is not None:
+                    related = _related_model(obj, source_field, directive, schema)
+                    reader(context, obj, source_field, directive, related, effects)
+    return effects
+
+
+def _related_model(obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse, schema: SourceSchema) -> ObjectDef:
+    related = schema.model(source_field.type.name)
+    if related is None:
+        raise schema_error(f"Object type {source_field.type.name} must be annotated with @model.", source_field.node)
+    if directive.args.get("references"):
+        raise schema_error(
+            f"'references' on {obj.name}.{source_field.name} @{directive.name} is not supported by the emulator "
+            "for DynamoDB models; use 'fields'.", directive.node)
+    return related
+
+
+def _field_nodes(obj: ObjectDef, directive: DirectiveUse, schema: SourceSchema) -> tuple[str, ...]:
+    names = tuple(directive.args.get("fields") or ())
+    if "fields" in directive.given and not names:
+        raise schema_error(f"No fields passed to @{directive.name} directive.", directive.node)
+    for name in names:
+        target = obj.field(name)
+        if target is None:
+            raise schema_error(f"{name} is not a field in {obj.name}", directive.arg_node("fields"))
+        if not schema.is_scalar_or_enum(target.type.name):
+            raise schema_error(f"All fields provided to @{directive.name} must be scalar or enum fields.",
+                               directive.arg_node("fields"))
+    return names
+
+
+def _related_index(context: _Context, related: ObjectDef, index_name: str | None,
+                   directive: DirectiveUse) -> KeySpec:
+    if index_name is None:
+        return context.primary(related.name)
+    for index in context.keys[related.name].indexes:
+        if index.name == index_name:
+            return index.key
+    raise schema_error(f"Index {index_name} does not exist for model {related.name}", directive.arg_node("indexName"))
+
+
+def _foreign_keys(context: _Context, owner: str, field_name: str, target: str, non_null: bool,
+                  into: str, effects: RelationEffects) -> tuple[str, ...]:
+    """Add ``camelCase(owner, field, keyField)`` fields to ``into`` for every key field of ``target``."""
+    key = context.primary(target)
+    names = []
+    for position, key_field in enumerate(key.fields):
+        name = camel_case([owner, field_name, key_field])
+        type_name = context.key_type(target, key_field)
+        effects.add_field(into, FieldPlan(name, TypeRef(type_name), "fk", "scalar",
+                                          create_non_null=non_null))
+        names.append(name)
+        del position
+    return tuple(names)
+
+
+def _has_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
+              related: ObjectDef, effects: RelationEffects) -> None:
+    if not source_field.type.is_list:
+        raise schema_error("@hasMany must be used with a list. Use @hasOne for non-list types.", directive.node)
+    fields = _field_nodes(obj, directive, context.schema)
+    index_name = directive.args.get("indexName")
+    limit = int(directive.args.get("limit") or 100)
+    sort_argument = None
+    if fields or index_name:
+        target_key = _related_index(context, related, index_name, directive)
+        source_fields = fields or context.primary(obj.name).fields[:1]
+        if len(source_fields) < 2 and len(target_key.fields) > 1:
+            sort_argument = sort_key_argument(related, index_name, target_key.sort, context.schema)
+        index = index_name
+    else:
+        foreign = _foreign_keys(context, obj.name, source_field.name, obj.name, source_field.type.non_null,
+                                related.name, effects)
+        index = f"gsi-{obj.name}.{source_field.name}"
+        target_key = KeySpec(foreign[0], foreign[1:])
+        effects.add_index(related.name, IndexSpec(index, target_key))
+        source_fields = context.primary(obj.name).fields
+    if sort_argument is not None:
+        effects.sort_arguments.append(sort_argument)
+    effects.fields[(obj.name, source_field.name)] = FieldPlan(
+        source_field.name, TypeRef(f"Model{related.name}Connection"), "relation", "model",
+        args=connection_arguments(related.name, sort_argument),
+    )
+    effects.relations.setdefault(obj.name, []).append(RelationSpec(
+        "hasMany", source_field.name, related.name, tuple(source_fields), target_key, index, limit))
+
+
+def _has_one(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
+             related: ObjectDef, effects: RelationEffects) -> None:
+    if source_field.type.is_list:
+        raise schema_error("@hasOne cannot be used with lists. Use @hasMany for list types.", directive.node)
+    fields = _field_nodes(obj, directive, context.schema)
+    if not fields:
+        fields = _foreign_keys(context, obj.name, source_field.name, related.name, source_field.type.non_null,
+                               obj.name, effects)
+    _single(context, obj, source_field, related, "hasOne", fields, effects)
+
+
+def _belongs_to(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
+                related: ObjectDef, effects: RelationEffects) -> None:
+    if source_field.type.is_list:
+        raise schema_error("@belongsTo cannot be used with lists.", directive.node)
+    counterpart = next(
+        ((f, d) for f in related.fields if f.type.name == obj.name
+         for d in f.directives if d.name in ("hasOne", "hasMany")),
+        None,
+    )
+    if counterpart is None:
+        raise schema_error(
+            f"{related.name} must have a relationship with {obj.name} in order to use @belongsTo.", directive.node)
+    fields = _field_nodes(obj, directive, context.schema)
+    if not fields:
+        parent_field, parent_directive = counterpart
+        if parent_directive.name == "hasMany":
+            key = context.primary(related.name)
+            fields = tuple(camel_case([related.name, parent_field.name, k]) for k in key.fields)
+        else:
+            fields = _foreign_keys(context, obj.name, source_field.name, related.name, source_field.type.non_null,
+                                   obj.name, effects)
+    _single(context, obj, source_field, related, "belongsTo", fields, effects)
+
+
+def _single(context: _Context, obj: ObjectDef, source_field: FieldDef, related: ObjectDef, kind: str,
+            fields: tuple[str, ...], effects: RelationEffects) -> None:
+    effects.fields[(obj.name, source_field.name)] = FieldPlan(
+        source_field.name, source_field.type, "relation", "model")
+    effects.relations.setdefault(obj.name, []).append(RelationSpec(
+        kind, source_field.name, related.name, fields, context.primary(related.name)))  # type: ignore[arg-type]
