@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from auth.directives import build_field_guard
+from auth.directives import directive_guard
 from auth.gateway import AuthGateway
 from auth.generated import ensure_credentials
 from auth.rules import AmplifyPolicy
@@ -52,8 +52,8 @@ def load_api(settings: Settings) -> ApiModel:
 
 
 def build_executor(api: ApiModel, settings: Settings) -> Executor:
-    guard = build_field_guard(api, settings.auth.default)
-    return Executor(build_executable_api(api, guard))
+    default_mode = settings.auth.default
+    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode)))
 
 
 def build_state(settings: Settings) -> AppState:

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import anyio.to_thread
 from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
-    GraphQLField,
     GraphQLObjectType,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -43,8 +42,8 @@ FieldGuard = Callable[[str, str, Identity | None], bool]
 """``(parent type, field, caller) -> allowed``: AppSync's ``@aws_*`` directive check."""
 
 
-class GuardFactory(Protocol):
-    def __call__(self, schema: GraphQLSchema, default_mode: str) -> FieldGuard | None: ...
+GuardFactory = Callable[[GraphQLSchema], FieldGuard]
+"""Builds the directive check for a freshly built schema (the check reads the schema's directives)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def _default_resolver(name: str) -> Callable[..., Any]:
     return resolver
 
 
-def build_executable_api(api: ApiModel, guard: FieldGuard | None = None) -> ExecutableApi:
+def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = None) -> ExecutableApi:
     """Build the schema from the API model's SDL and bind every resolver to it."""
     schema = build_appsync_schema(api.sdl)
     bind_scalars(schema)
@@ -114,6 +113,7 @@ def build_executable_api(api: ApiModel, guard: FieldGuard | None = None) -> Exec
             gql_field.resolve = (
                 _relation_resolver(model, relation) if relation else _model_field_resolver(model, name)
             )
+    guard = guard_factory(schema) if guard_factory else None
     if guard is not None:
         _apply_guard(schema, guard)
     return ExecutableApi(api=api, schema=schema, guard=guard)
@@ -260,10 +260,3 @@ def _subscription_over_http(operation: OperationDefinitionNode) -> dict[str, Any
             }
         ],
     }
-
-
-def field_of(schema: GraphQLSchema, parent: str, name: str) -> GraphQLField | None:
-    gql_type = schema.get_type(parent)
-    if isinstance(gql_type, GraphQLObjectType):
-        return gql_type.fields.get(name)
-    return None
