@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -17,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from emulator.apimodel import ApiModel, KeySpec, ModelSpec
+from emulator.settings import Settings
 
 log = logging.getLogger("appsync_emulator.engine")
 
@@ -64,8 +66,12 @@ def make_client(endpoint_url: str | None, region: str, *, local: bool) -> Any:
     )
 
 
-def start_engine(endpoint_url: str | None, region: str) -> Engine:
-    """Start the embedded engine, or check that the external endpoint answers."""
+def start_engine(endpoint_url: str | None, region: str, *, data_dir: Path | None = None) -> Engine:
+    """Start the embedded engine, or check that the external endpoint answers.
+
+    ``data_dir``: the embedded engine's tables are restored from and persisted there (see
+    ``emulator.persistence``); None keeps them in memory. An external engine persists on its own.
+    """
     if endpoint_url:
         engine = Engine(endpoint_url=endpoint_url, region=region, embedded=False)
         try:
@@ -73,12 +79,19 @@ def start_engine(endpoint_url: str | None, region: str) -> Engine:
         except (BotoCoreError, ClientError) as exc:
             raise EngineError(f"DynamoDB endpoint {endpoint_url} did not answer ListTables: {exc}") from exc
         return engine
-    from moto.server import ThreadedMotoServer  # imported here: only the embedded engine needs moto
+    from emulator.persistence import PersistenceError, start_embedded  # only the embedded engine needs moto
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    return Engine(endpoint_url=f"http://{host}:{port}", region=region, embedded=True, _server=server)
+    try:
+        server = start_embedded(data_dir)
+    except PersistenceError as exc:
+        raise EngineError(str(exc)) from exc
+    return Engine(endpoint_url=server.url, region=region, embedded=True, _server=server)
+
+
+def start_configured_engine(settings: Settings) -> Engine:
+    """The engine the settings ask for; embedded tables live in the data dir unless ``in_memory``."""
+    data_dir = None if settings.in_memory else settings.data_dir
+    return start_engine(settings.dynamodb_endpoint, settings.dynamodb_region, data_dir=data_dir)
 
 
 # ---------------------------------------------------------------------------------------------

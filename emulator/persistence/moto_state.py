@@ -1,0 +1,77 @@
+"""The embedded engine's internals: moto's WSGI app and its DynamoDB state, in and out.
+
+This is the only module that touches moto beyond its public server: the snapshot is a pickle of
+moto's DynamoDB backends (tables, items, indexes, streams, backups), the fastest faithful copy
+available (moto has no persistence of its own, and its request recorder replays history at a few
+hundred requests a second). A pickle is tied to moto's classes, so the snapshot header carries the
+moto version and a mismatch is reported by name. Snapshots are private to a data dir; tables are
+shared as JSON with ``appsync-emulator export``.
+
+moto keeps its backends in module globals: one embedded engine with persistence per process.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Any]
+
+
+def engine_version() -> str:
+    import moto
+
+    return str(moto.__version__)
+
+
+def wsgi_app() -> WsgiApp:
+    """moto's request dispatcher, as its own server mounts it."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def request_handler() -> type:
+    """moto's werkzeug request handler (keeps header spellings moto relies on), minus access logs.
+
+    The engine is internal: a log line per engine call would only bury the emulator's own.
+    """
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class QuietRequestHandler(MotoRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
+
+    return QuietRequestHandler
+
+
+def _backends() -> Any:
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends
+
+
+def capture() -> bytes:
+    """Every account's and region's DynamoDB backend, pickled."""
+    state = {(account, region): backend for account, region, backend in _backends().iter_backends()}
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def clear() -> None:
+    """Forget every DynamoDB table of this process."""
+    _backends().clear()
+
+
+def restore(payload: bytes) -> None:
+    """Replace the DynamoDB state with a ``capture``; raises ``ValueError`` when it cannot be read."""
+    try:
+        state = pickle.loads(payload)
+    except Exception as exc:  # unpickling can raise nearly anything on a foreign payload
+        raise ValueError(f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(state, dict):
+        raise ValueError("unexpected snapshot content")
+    backends = _backends()
+    backends.clear()
+    for (account, region), backend in state.items():
+        backends[account][region] = backend

@@ -1,0 +1,206 @@
+"""A data dir's tables: restored into the engine at start, journaled while serving, compacted.
+
+On disk (``<data dir>/tables/``): ``snapshot.bin`` (the engine state up to a generation),
+``journal-<generation>.jsonl`` (the writes since), and ``LOCK``. Start = load the snapshot, then
+replay the journals of its generation and later ones in process, in order.
+
+Compaction bounds restart time: when the journal outgrows half the snapshot (at least
+``MIN_COMPACT_BYTES``), a background thread folds it into a new snapshot. Under the write lock it
+only captures the state in memory and switches appends to the next generation's journal; the
+slow part (writing and syncing the file) runs while writes continue. The old journal is deleted
+only after the new snapshot is durably renamed into place, so a crash at any step leaves a
+snapshot plus journals that together hold every acknowledged write. Tying the trigger to the
+snapshot's size keeps replay no longer than about a snapshot load, and the compaction cost per
+write constant as tables grow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from emulator.persistence import moto_state
+from emulator.persistence.files import DirLock, PersistenceError, sync_directory
+from emulator.persistence.journal import Journal, JournalEntry, read_journal
+from emulator.persistence.moto_state import WsgiApp
+from emulator.persistence.requests import call_wsgi, environ_for
+from emulator.persistence.snapshot import Snapshot, read_snapshot, write_snapshot
+
+log = logging.getLogger("appsync_emulator.persistence")
+
+MIN_COMPACT_BYTES = 512 * 1024
+SNAPSHOT_NAME = "snapshot.bin"
+_JOURNAL_NAME = re.compile(r"^journal-(\d+)\.jsonl$")
+
+
+def tables_dir(data_dir: Path) -> Path:
+    """Where a data dir keeps its tables."""
+    return data_dir / "tables"
+
+
+def journal_path(folder: Path, generation: int) -> Path:
+    return folder / f"journal-{generation:06d}.jsonl"
+
+
+def journals(folder: Path) -> dict[int, Path]:
+    """The journal files in a folder, by generation."""
+    found = {}
+    for path in folder.iterdir():
+        match = _JOURNAL_NAME.match(path.name)
+        if match:
+            found[int(match[1])] = path
+    return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What start-up restored: the snapshot's generation, the one to append to, what was replayed."""
+
+    snapshot_generation: int
+    generation: int
+    snapshot_size: int
+    replayed: int
+    seconds: float
+
+
+def recover(folder: Path, app: WsgiApp) -> Recovery:
+    """Rebuild the engine state from the snapshot and journals in ``folder``."""
+    started = time.perf_counter()
+    base, snapshot_size = _load_snapshot(folder / SNAPSHOT_NAME)
+    found = journals(folder)
+    newer = {gen: path for gen, path in found.items() if gen >= base}
+    if base == 0 and newer and min(newer) > 1:
+        raise PersistenceError(
+            f"{newer[min(newer)]} continues a snapshot, but {folder / SNAPSHOT_NAME} is missing; "
+            "restore the snapshot, or move the folder aside to start with empty tables"
+        )
+    replayed = sum(_replay_journal(path, app) for path in newer.values())
+    for gen, path in found.items():
+        if gen < base:  # already inside the snapshot: a compaction was cut short before deleting it
+            path.unlink()
+    generation = max([base, 1, *newer])
+    return Recovery(base, generation, snapshot_size, replayed, time.perf_counter() - started)
+
+
+def _load_snapshot(path: Path) -> tuple[int, int]:
+    """Restore the snapshot when there is one; returns (its generation, its size), (0, 0) if none."""
+    if not path.exists():
+        moto_state.clear()
+        return 0, 0
+    snapshot = read_snapshot(path)
+    try:
+        moto_state.restore(snapshot.payload)
+    except ValueError as exc:
+        raise PersistenceError(
+            f"{path}: cannot load the snapshot, written by engine moto {snapshot.engine_version} "
+            f"(running {moto_state.engine_version()}): {exc}. Export the tables with the emulator version "
+            "that wrote them (appsync-emulator export) and import them here."
+        ) from exc
+    return snapshot.generation, len(snapshot.payload)
+
+
+def _replay_journal(path: Path, app: WsgiApp) -> int:
+    """Apply a journal's entries in order; cut a torn last line off the file. Returns the count."""
+    contents = read_journal(path)
+    diverged = 0
+    for entry in contents.entries:
+        if call_wsgi(app, environ_for(entry)).status_code != entry.status:
+            diverged += 1
+    if diverged:
+        log.warning("%s: %d replayed writes got another status than when first made", path, diverged)
+    if contents.torn:
+        os.truncate(path, contents.valid_length)
+    return len(contents.entries)
+
+
+class TableStore:
+    """The open tables folder: appends writes (``JournalSink``) and compacts in the background."""
+
+    def __init__(self, folder: Path, lock: DirLock, recovery: Recovery) -> None:
+        self.folder = folder
+        self.write_lock = threading.Lock()
+        self._lock = lock
+        self._generation = recovery.generation
+        self._snapshot_generation = recovery.snapshot_generation
+        self._snapshot_size = recovery.snapshot_size
+        self._journal = Journal(journal_path(folder, self._generation))
+        self._compaction_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closing = False
+        self._compactor = threading.Thread(target=self._compact_when_woken, name="tables-compaction", daemon=True)
+        self._compactor.start()
+        if recovery.replayed:
+            self._wake.set()  # fold the replayed journal in, so the next start is a plain load
+
+    @classmethod
+    def open(cls, folder: Path, app: WsgiApp) -> TableStore:
+        """Lock ``folder``, restore its tables into the engine behind ``app``, and start recording."""
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = DirLock.acquire(folder / "LOCK")
+        try:
+            recovery = recover(folder, app)
+            log.info("restored tables from %s in %.2fs (%d journaled writes replayed)",
+                     folder, recovery.seconds, recovery.replayed)
+            return cls(folder, lock, recovery)
+        except BaseException:
+            lock.release()
+            raise
+
+    # JournalSink -------------------------------------------------------------------------------
+
+    def append(self, entry: JournalEntry) -> int:
+        ticket = self._journal.append(entry)
+        if self._journal.size >= max(MIN_COMPACT_BYTES, self._snapshot_size // 2):
+            self._wake.set()
+        return ticket
+
+    def sync(self, ticket: int) -> None:
+        self._journal.sync(ticket)
+
+    # Compaction --------------------------------------------------------------------------------
+
+    def compact(self) -> bool:
+        """Fold the journal into a new snapshot; returns False when there was nothing to fold."""
+        with self._compaction_lock:
+            with self.write_lock:
+                if self._journal.size == 0 and self._snapshot_generation == self._generation:
+                    return False
+                payload = moto_state.capture()
+                self._generation += 1
+                self._journal.rotate(journal_path(self.folder, self._generation))
+            snapshot = Snapshot(self._generation, moto_state.engine_version(), payload)
+            write_snapshot(self.folder / SNAPSHOT_NAME, snapshot)
+            self._snapshot_size = len(payload)
+            self._snapshot_generation = snapshot.generation
+            for generation, path in journals(self.folder).items():
+                if generation < snapshot.generation:
+                    path.unlink()
+            sync_directory(self.folder)
+            return True
+
+    def _compact_when_woken(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._closing:
+                return
+            try:
+                self.compact()
+            except Exception:  # the journal still holds every write; try again on the next trigger
+                log.exception("compacting %s failed", self.folder)
+
+    def close(self) -> None:
+        """Stop compacting, fold what is left into the snapshot, and release the folder."""
+        self._closing = True
+        self._wake.set()
+        self._compactor.join()
+        try:
+            self.compact()
+        finally:
+            self._journal.close()
+            self._lock.release()
