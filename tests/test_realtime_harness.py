@@ -38,6 +38,7 @@ from resolvers.context import AllowAll
 API_KEY = "da2-testkey0000000000000000"
 ALICE_TOKEN = "alice-token"
 BOB_TOKEN = "bob-token"
+EXPLODING_TOKEN = "explode"  # the fake authenticator fails with an unexpected exception
 
 SDL = """
 type Post @aws_api_key @aws_cognito_user_pools {
@@ -153,6 +154,8 @@ class FakeAuth:
     def __call__(self, request: AuthRequest) -> Identity:
         self.requests.append(request)
         authorization = request.headers.get("authorization", "")
+        if authorization == EXPLODING_TOKEN:
+            raise RuntimeError("an authenticator bug")
         if authorization.startswith("AWS4-HMAC-SHA256") and self.iam is not None:
             return self.iam(request)
         if request.headers.get("x-api-key") == API_KEY:
@@ -302,8 +305,8 @@ async def nothing_within(ws: Any, seconds: float = 0.3) -> bool:
     raise AssertionError(f"unexpected frame {frame}")
 
 
-async def open_acknowledged(harness: Harness, url: str | None = None) -> Any:
-    ws = await connect(url or query_string_url(harness))
+async def open_acknowledged(harness: Harness, url: str | None = None, **connect_options: Any) -> Any:
+    ws = await connect(url or query_string_url(harness), **connect_options)
     await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
     ack = await receive(ws)
     assert ack == {"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}}
