@@ -1,0 +1,106 @@
+"""The Dockerfile and docker-compose.yml, checked the way their users run them (no Docker engine here).
+
+``docker-compose config`` validates and resolves the compose file; it needs no engine. The
+Dockerfile is checked for what the README promises: slim base, non-root user, data volume,
+health check on ``GET /health``, listening on 0.0.0.0, and every COPY source present.
+Under ``CI=true`` a missing ``docker-compose`` fails instead of skipping
+(``scripts/ensure-test-tools.sh`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKERFILE = ROOT / "Dockerfile"
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+def compose_command() -> list[str]:
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    message = "docker-compose is not installed (scripts/ensure-test-tools.sh installs it: apt-get install docker-compose)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def resolved_compose(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"PROJECT_DIR", "DYNAMODB_ENDPOINT", "EMULATOR_PORT"}}
+    done = subprocess.run(
+        [*compose_command(), "--project-directory", str(ROOT), "-f", str(COMPOSE), *args, "config"],
+        capture_output=True, text=True, timeout=60, env={**clean_env, **(env or {})}, check=False,
+    )
+    assert done.returncode == 0, f"docker-compose config failed:\n{done.stderr}"
+    return yaml.safe_load(done.stdout)
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
+    lines, current = [], ""
+    for raw in DOCKERFILE.read_text().splitlines():
+        if not current and (not raw.strip() or raw.lstrip().startswith("#")):
+            continue
+        current += raw.rstrip("\\").strip() + " "
+        if not raw.rstrip().endswith("\\"):
+            lines.append(current.strip())
+            current = ""
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "") for line in lines]
+
+
+def test_compose_file_validates_and_defaults_to_the_embedded_engine() -> None:
+    config = resolved_compose()
+    emulator = config["services"]["emulator"]
+    assert "dynamodb-local" in config["services"]  # defined, but only started with its profile
+    assert config["services"]["dynamodb-local"]["profiles"] == ["dynamodb-local"]
+    assert emulator["command"] == ["--dynamodb-endpoint", ""]
+    assert any(str(p.get("target")) == "20002" for p in emulator["ports"])
+    volumes = [v if isinstance(v, str) else f"{v['source']}:{v['target']}" for v in emulator["volumes"]]
+    assert any(v.startswith("emulator-data:/data") for v in volumes)
+    assert "emulator-data" in config["volumes"]
+    assert "profiles" not in emulator
+
+
+def test_compose_profile_selects_dynamodb_local() -> None:
+    config = resolved_compose("--profile", "dynamodb-local", env={"DYNAMODB_ENDPOINT": "http://dynamodb-local:8000"})
+    assert config["services"]["emulator"]["command"] == ["--dynamodb-endpoint", "http://dynamodb-local:8000"]
+    local = config["services"]["dynamodb-local"]
+    assert local["image"].startswith("amazon/dynamodb-local")
+    assert any("dynamodb-data" in (v if isinstance(v, str) else v["source"]) for v in local["volumes"])
+
+
+def test_compose_serves_the_project_dir_given() -> None:
+    config = resolved_compose(env={"PROJECT_DIR": "/srv/my-app"})
+    volumes = [v if isinstance(v, str) else f"{v['source']}:{v['target']}" for v in config["services"]["emulator"]["volumes"]]
+    assert any(v.startswith("/srv/my-app:/work") for v in volumes)
+
+
+def test_dockerfile_is_slim_non_root_with_volume_health_check_and_public_listen() -> None:
+    instructions = dockerfile_instructions()
+    by_name: dict[str, list[str]] = {}
+    for name, args in instructions:
+        by_name.setdefault(name, []).append(args)
+    assert by_name["FROM"] == ["python:3.11-slim"]
+    assert by_name["USER"] and by_name["USER"][-1] not in ("root", "0")
+    assert any("/data" in v for v in by_name["VOLUME"])
+    assert by_name["EXPOSE"] == ["20002"]
+    assert any("/health" in h for h in by_name["HEALTHCHECK"])
+    entrypoint = by_name["ENTRYPOINT"][-1]
+    assert '"--host", "0.0.0.0"' in entrypoint and '"--port", "20002"' in entrypoint and "/data" in entrypoint
+    for args in by_name["COPY"]:
+        sources = shlex.split(args)[:-1]
+        for source in sources:
+            assert (ROOT / source).exists(), f"COPY source {source} is missing"
+
+
+def test_dockerignore_keeps_the_build_context_small() -> None:
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if line.strip()}
+    assert {".git", ".venv", "node_modules", "tests", "artifacts"} <= ignored
