@@ -87,14 +87,14 @@ class Caller:
 
 
 def static_first(roles: Iterable[Role]) -> tuple[Role, ...]:
-    """The order the templates try user-pool/OIDC roles: the first ``private`` role, static
-    groups, then owner roles, then dynamic groups."""
+    """The order the templates try roles: plain static roles (``private``, public, IAM, Lambda),
+    static groups, then owner roles, then dynamic groups."""
     roles = tuple(roles)
-    private = [r for r in roles if r.strategy == "private"][:1]
+    plain = [r for r in roles if r.static and r.strategy != "groups"]
     groups = [r for r in roles if r.static and r.strategy == "groups"]
     owners = [r for r in roles if r.strategy == "owner"]
     dynamic_groups_ = [r for r in roles if r.strategy == "groups" and not r.static]
-    return (*private, *groups, *owners, *dynamic_groups_)
+    return (*plain, *groups, *owners, *dynamic_groups_)
 
 
 def admitted_statically(caller: Caller, roles: Iterable[Role]) -> bool:
