@@ -83,6 +83,7 @@ class Connection:
         self._subscriptions: dict[str, ActiveSubscription] = {}
         self._acknowledged = False
         self._too_slow = asyncio.Event()
+        self._ended = False  # set once cleanup began: nothing may subscribe any more
         self._keep_alive: asyncio.Task[None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -104,6 +105,7 @@ class Connection:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(asyncio.shield(writer), self._limits.close_timeout_s)
         finally:
+            self._ended = True
             self._release_subscriptions()
             for task in (reader, writer, too_slow, self._keep_alive):
                 if task is not None:
@@ -248,7 +250,7 @@ class Connection:
             log.exception("starting subscription %s failed", subscription_id)
             self._send(messages.error(subscription_id, [messages.internal_failure(exc)]))
             return
-        if self._too_slow.is_set():
+        if self._ended or self._too_slow.is_set():
             return
         subscription = ActiveSubscription(subscription_id, plan, self)
         self._send(messages.start_ack(subscription_id))
