@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from emulator.apimodel import AuthRule, Operation, Provider
+from emulator.apimodel import AuthRule, Operation, Provider, TransformerVersion
 from emulator.transform.access import AccessMatrix, service_directives
 
 
@@ -21,6 +21,8 @@ class ModelAuth:
     default: Provider
     list_owner_fields: frozenset[str] = frozenset()
     no_auth_directives: tuple[str, ...] = ()  # sandbox: what a model without @auth gets everywhere
+    version: TransformerVersion = "v2"
+    rules: tuple[AuthRule, ...] = ()  # model-level rules
 
     def type_directives(self) -> list[str]:
         if self.matrix is None:
@@ -43,13 +45,20 @@ class ModelAuth:
             return []
         return list(dict.fromkeys(r.entity for r in self.matrix.roles.values() if r.strategy == "owner" and r.entity))
 
-    def subscription_arguments(self) -> list[str]:
-        """Owner fields of owner rules that may ``listen`` (list-typed owner fields excluded)."""
+    def subscription_arguments(self) -> list[tuple[str, bool]]:
+        """Owner arguments of the model's subscriptions as ``(name, required)``.
+
+        v2: every owner rule that may ``listen`` (list-typed owner fields excluded), optional.
+        v1: only when no userPools public/private rule may read; required unless another rule
+        (a second owner rule, static groups, public, private) could also authorize the caller.
+        """
         if self.matrix is None:
             return []
+        if self.version == "v1":
+            return _v1_subscription_arguments(self.rules)
         names = [r.entity for r in self.matrix.roles_for("listen")
                  if r.strategy == "owner" and r.entity and r.entity not in self.list_owner_fields]
-        return list(dict.fromkeys(names))
+        return [(name, False) for name in dict.fromkeys(names)]
 
     def hidden_subscription_fields(self) -> set[str]:
         """Dynamic-auth fields AppSync filters on itself, so clients may not filter on them."""
@@ -59,9 +68,20 @@ class ModelAuth:
                 if not r.static and r.provider in ("userPools", "oidc") and r.entity}
 
 
+def _v1_subscription_arguments(rules: tuple[AuthRule, ...]) -> list[tuple[str, bool]]:
+    readers = [r for r in rules if "listen" in r.operations]
+    owners = [r for r in readers if r.allow == "owner"]
+    static_groups = [r for r in readers if r.allow == "groups" and r.groups_field is None]
+    if not (owners or static_groups) or any(r.provider == "userPools" and r.allow in ("public", "private")
+                                            for r in readers):
+        return []
+    optional = len(owners) > 1 or bool(static_groups) or any(r.allow in ("public", "private") for r in readers)
+    return [(name, not optional) for name in dict.fromkeys(r.owner_field for r in owners)]
+
+
 def model_auth(name: str, resources: list[str], model_rules: tuple[AuthRule, ...] | None,
                field_rules: dict[str, tuple[AuthRule, ...]], default: Provider, list_fields: set[str],
-               sandbox: bool) -> ModelAuth:
+               sandbox: bool, version: TransformerVersion = "v2") -> ModelAuth:
     """Build the access matrix of a model from its model-level and field-level rules."""
     if model_rules is None and not field_rules:
         no_auth = ("@aws_api_key",) if sandbox and default != "apiKey" else ()
@@ -72,8 +92,7 @@ def model_auth(name: str, resources: list[str], model_rules: tuple[AuthRule, ...
     for field_name, rules in field_rules.items():
         matrix.withdraw(field_name)
         matrix.grant(rules, field_name)
-    owner_lists = frozenset(f for f in list_fields)
-    return ModelAuth(matrix, default, owner_lists)
+    return ModelAuth(matrix, default, frozenset(list_fields), version=version, rules=model_rules or ())
 
 
 def field_directives(name: str, rules: tuple[AuthRule, ...], default: Provider) -> list[str]:

@@ -84,9 +84,9 @@ def add_enum_filters(document: OutputDocument, plan: ModelPlan) -> None:
 
 
 def _filterable(plan: ModelPlan, dialect: Dialect) -> list[FieldPlan]:
-    roles = {"declared", "id", "fk"}
-    if dialect.timestamps_in_filters:
-        roles.add("timestamp")
+    roles = {"declared", "fk"}
+    if dialect.implicit_fields_in_filters:
+        roles |= {"id", "timestamp"}
     if dialect.owner_fields_in_filters:
         roles.add("owner")
     return [f for f in plan.fields if f.role in roles and f.kind in ("scalar", "enum")]

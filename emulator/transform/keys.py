@@ -142,3 +142,57 @@ def _read_index(obj: ObjectDef, key_field: FieldDef, directive: DirectiveUse, sc
         _require_scalar(obj, target, schema, directive,
                         f"The sort key of index '{name}' on type '{obj.name}.{sort_name}' cannot be a non-scalar.")
     return IndexSpec(name, KeySpec(key_field.name, sort_fields), query_field)
+
+
+def read_v1_keys(obj: ObjectDef, schema: SourceSchema) -> ModelKeys:
+    """v1 ``@key``: the unnamed one is the table key, named ones are GSIs (Query field only with queryField)."""
+    primary = KeySpec("id")
+    has_primary = False
+    indexes: list[IndexSpec] = []
+    for directive in obj.directives_named("key"):
+        fields = tuple(directive.args.get("fields") or ())
+        name = directive.args.get("name")
+        if not fields:
+            raise schema_error("@key directives must include at least one field.", directive.node)
+        _check_v1_key_fields(obj, directive, fields, name, schema, is_primary=name is None)
+        if name is None:
+            if has_primary:
+                raise schema_error(f"You may only supply one primary @key on type '{obj.name}'.", directive.node)
+            if directive.args.get("queryField"):
+                raise schema_error(f"You cannot pass 'queryField' to the primary @key on type '{obj.name}'.",
+                                   directive.node)
+            has_primary = True
+            primary = KeySpec(fields[0], fields[1:])
+            continue
+        if any(index.name == name for index in indexes):
+            raise schema_error(f"You may only supply one @key with the name '{name}' on type '{obj.name}'.",
+                               directive.node)
+        indexes.append(IndexSpec(name, KeySpec(fields[0], fields[1:]), directive.args.get("queryField")))
+    if not primary.sort:
+        for index in indexes:
+            if has_primary and index.key.partition == primary.partition:
+                raise schema_error(
+                    f'Invalid @key "{index.name}". You may not create a @key where the first field in \'fields\' is '
+                    "the same as that of the primary @key unless the primary @key has multiple 'fields'. You cannot "
+                    "have a local secondary index without a sort key in the primary index.", obj.node)
+    return ModelKeys(primary, tuple(indexes), has_primary)
+
+
+def _check_v1_key_fields(obj: ObjectDef, directive: DirectiveUse, fields: tuple[str, ...], name: str | None,
+                         schema: SourceSchema, is_primary: bool) -> None:
+    if obj.directive("model") is None:
+        raise schema_error("The @key directive may only be added to object definitions annotated with @model.",
+                           directive.node)
+    for field_name in fields:
+        target = obj.field(field_name)
+        if target is None:
+            raise schema_error(
+                f"You cannot specify a nonexistent field '{field_name}' in @key '{name or '<unnamed>'}' on type "
+                f"'{obj.name}'.", directive.arg_node("fields"))
+        if is_primary and not target.type.non_null:
+            raise schema_error(f"The primary @key on type '{obj.name}' must reference non-null fields.",
+                               directive.node)
+        if not schema.is_scalar_or_enum(target.type.name) or target.type.is_list \
+                or SCALAR_BASES.get(target.type.name) == "Boolean":
+            raise schema_error(f"A @key on type '{obj.name}' cannot reference non-scalar field {field_name}.",
+                               directive.node)

@@ -30,7 +30,7 @@ def _key_type(plan: ModelPlan, name: str) -> str:
 
 
 def model_type(plan: ModelPlan, auth: ModelAuth) -> OutType:
-    fields = [OutField(f.name, str(f.type), list(f.args)) for f in plan.fields]
+    fields = [OutField(f.name, str(f.type), list(f.args)) for f in plan.fields if f.role != "hidden_fk"]
     return OutType("type", plan.name, fields, directives=auth.type_directives())
 
 
@@ -146,21 +146,25 @@ def _subscriptions(document: OutputDocument, plan: ModelPlan, auth: ModelAuth, d
         filter_name = add_subscription_filter_input(
             document, plan, auth.hidden_subscription_fields(), auth.owner_fields())
     subscription = document.root("Subscription")
-    roots = []
-    groups = (("create", subscriptions.on_create, plan.operations.create),
-              ("update", subscriptions.on_update, plan.operations.update),
-              ("delete", subscriptions.on_delete, plan.operations.delete))
-    owner_type = "String" if dialect.version == "v2" else "String!"
-    for _kind, names, mutation_name in groups:
+    mutations_of: dict[str, list[str]] = {}
+    groups = ((subscriptions.on_create, plan.operations.create), (subscriptions.on_update, plan.operations.update),
+              (subscriptions.on_delete, plan.operations.delete))
+    for names, mutation_name in groups:
         for name in names:
-            args = [Argument("filter", filter_name)] if filter_name else []
-            if protected:
-                args += [Argument(owner, owner_type) for owner in auth.subscription_arguments()]
-            directives = [f'@aws_subscribe(mutations: ["{mutation_name}"])']
-            if protected:
-                auth_directives = auth.operation_directives("listen")
-                directives += auth_directives
-                _extend_return_type(document, plan.name, auth_directives)
-            subscription.add_field(OutField(name, plan.name, args, directives))
-            roots.append(RootField("Subscription", name, "subscribe", plan.name, mutations=(mutation_name,)))
+            if mutation_name:
+                mutations_of.setdefault(name, []).append(mutation_name)
+    roots = []
+    for name, mutation_names in mutations_of.items():
+        args = [Argument("filter", filter_name)] if filter_name else []
+        if protected:
+            args += [Argument(owner, "String!" if required else "String")
+                     for owner, required in auth.subscription_arguments()]
+        listed = ", ".join(f'"{m}"' for m in mutation_names)
+        directives = [f"@aws_subscribe(mutations: [{listed}])"]
+        if protected or auth.matrix is None:
+            auth_directives = auth.operation_directives("listen")
+            directives += auth_directives
+            _extend_return_type(document, plan.name, auth_directives)
+        subscription.add_field(OutField(name, plan.name, args, directives))
+        roots.append(RootField("Subscription", name, "subscribe", plan.name, mutations=tuple(mutation_names)))
     return roots

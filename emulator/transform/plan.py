@@ -95,7 +95,7 @@ class Dialect:
     """The generated-schema differences between v1 and v2 (transformer-semantics.md, last table)."""
 
     version: TransformerVersion
-    timestamps_in_filters: bool  # v2 lists createdAt/updatedAt in filter and condition inputs
+    implicit_fields_in_filters: bool  # v2 lists the implicit id/createdAt/updatedAt in filter and condition inputs
     subscription_filters: bool  # v2: ``filter: ModelSubscriptionXFilterInput`` on subscriptions
     index_partition_required: bool  # v2: ``postsByTitle(title: String!)``; v1: nullable
     owner_fields_in_filters: bool  # v2 adds owner fields to filter/condition inputs

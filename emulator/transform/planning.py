@@ -1,0 +1,71 @@
+"""Planning one model, shared by the v1 and v2 front-ends once keys and relations are read."""
+
+from __future__ import annotations
+
+from emulator.apimodel import AuthRule, TransformerVersion
+from emulator.transform.auth import ModelAuth, model_auth
+from emulator.transform.authrules import read_rules
+from emulator.transform.defaults import read_defaults
+from emulator.transform.keys import ModelKeys, key_attribute_types
+from emulator.transform.model import declared_fields, implicit_fields, read_model_config
+from emulator.transform.options import TransformOptions
+from emulator.transform.parse import ObjectDef, SourceSchema, TypeRef
+from emulator.transform.plan import FieldPlan, ModelPlan
+from emulator.transform.relations import RelationEffects
+
+
+def _model_rules(obj: ObjectDef, options: TransformOptions, version: TransformerVersion) -> tuple[AuthRule, ...] | None:
+    directive = obj.directive("auth")
+    return read_rules(directive, version, options, obj.name) if directive is not None else None
+
+
+def _field_rules(obj: ObjectDef, options: TransformOptions, version: TransformerVersion) -> dict[str, tuple[AuthRule, ...]]:
+    rules = {}
+    for source_field in obj.fields:
+        directive = source_field.directive("auth")
+        if directive is not None:
+            rules[source_field.name] = read_rules(directive, version, options, f"{obj.name}.{source_field.name}",
+                                                  is_field=True)
+    return rules
+
+
+def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, version: TransformerVersion,
+               keys: ModelKeys, effects: RelationEffects) -> tuple[ModelPlan, ModelAuth]:
+    """One model's plan and auth surface from its directives and what relations add to it."""
+    config = read_model_config(obj, options.pluralizes_in_english(version))
+    fields = [effects.fields.get((obj.name, f.name), f) for f in declared_fields(obj, schema)]
+    names = {f.name for f in fields}
+    fields += [f for f in effects.added_fields.get(obj.name, []) if f.name not in names]
+    declares_id = obj.field("id") is not None or not keys.has_key_directive
+    resources = [f.name for f in fields]
+    fields += implicit_fields(fields, config, needs_id=declares_id)
+    model_rules = _model_rules(obj, options, version)
+    field_rules = _field_rules(obj, options, version)
+    list_fields = {f.name for f in fields if f.type.is_list}
+    auth = model_auth(obj.name, resources, model_rules, field_rules, options.default_provider, list_fields,
+                      sandbox=schema.sandbox and version == "v2", version=version)
+    present = {f.name for f in fields}
+    fields += [FieldPlan(owner, TypeRef("String"), "owner", "scalar")
+               for owner in auth.owner_fields() if owner not in present]
+    indexes = (*keys.indexes, *effects.added_indexes.get(obj.name, []))
+    fk_types = {f.name: f.type.name for f in fields if f.role in ("fk", "hidden_fk")}
+    key_types = key_attribute_types(obj, [keys.primary, *(i.key for i in indexes)], schema, fk_types)
+    plan = ModelPlan(
+        name=obj.name,
+        source=obj,
+        fields=tuple(fields),
+        primary_key=keys.primary,
+        operations=config.operations,
+        subscriptions=config.subscriptions,
+        indexes=tuple(indexes),
+        relations=tuple(effects.relations.get(obj.name, [])),
+        created_at=config.created_at,
+        updated_at=config.updated_at,
+        auth_rules=model_rules,
+        field_auth=field_rules,
+        defaults=read_defaults(obj, schema) if version == "v2" else {},
+        key_types=key_types,
+        declares_id=declares_id,
+        has_key_directive=keys.has_key_directive,
+    )
+    return plan, auth
