@@ -245,3 +245,32 @@ def test_field_level_readers() -> None:
     assert [r.name for r in auth.protected_fields["adminNote"]] == [
         "userPools:owner:owner:sub::username", "userPools:staticGroup:Admin:cognito:groups"]
     assert "content" not in auth.protected_fields
+
+
+def _plans(auth: object) -> tuple:
+    """A ModelAuth's decisions, independent of how the spec lists operations."""
+    from auth.rules_acm import ModelAuth
+
+    assert isinstance(auth, ModelAuth)
+    return (
+        {op: [r.name for r in roles] for op, roles in auth.reads.items()},
+        [(g.role.name, g.full, set(g.allowed), set(g.null_allowed)) for g in auth.creates],
+        [(g.role.name, g.full, set(g.allowed), set(g.null_allowed)) for g in auth.updates],
+        [r.name for r in auth.deletes],
+        {name: [r.name for r in roles] for name, roles in auth.protected_fields.items()},
+        auth.owner_display_fields,
+    )
+
+
+@needs_golden
+def test_the_transforms_matrix_model_compiles_to_the_same_plans() -> None:
+    """Once ``emulator.transform`` is in the tree: its ApiModel of auth-matrix.graphql (auth-all.json
+    modes) gives the same role plans as the hand-built models above."""
+    transform_module = pytest.importorskip("emulator.transform")
+    sdl = (GOLDEN / "schemas" / "v2" / "auth-matrix.graphql").read_text()
+    options = transform_module.TransformOptions(
+        default_auth="AMAZON_COGNITO_USER_POOLS",
+        additional_auth=("AWS_IAM", "API_KEY", "OPENID_CONNECT", "AWS_LAMBDA"))
+    transformed = transform_module.transform(sdl, options)
+    for name, ours in MATRIX.models.items():
+        assert _plans(model_auth(transformed.models[name], "v2")) == _plans(model_auth(ours, "v2")), name
