@@ -149,3 +149,6 @@ class ResolverContext:
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("appsync_emulator.resolvers"))
     request_headers: Mapping[str, str] = field(default_factory=dict)
     dynamodb_calls: int = 0  # counted by resolvers for the request log
+    # Per-request memo of the resolvers' batch loaders (e.g. belongsTo served by one BatchGetItem
+    # for all sibling parents); keyed by loader name, owned by ``resolvers.loader``.
+    loaders: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,36 @@
+"""``resolve_root``: the Query/Mutation fields of ``@model`` types, dispatched by kind."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.apimodel import RootField
+from emulator.errors import AppSyncError
+from resolvers.context import ResolverContext
+from resolvers.loader import forget_loaded, remember_siblings
+from resolvers.reads import get_item, list_items
+from resolvers.writes import create_item, delete_item, update_item
+
+WRITERS = {"create": create_item, "update": update_item, "delete": delete_item}
+
+
+def resolve_root(ctx: ResolverContext, root: RootField, args: Mapping[str, Any]) -> Any:
+    """Serve a root field of kind get/list/query/create/update/delete.
+
+    Returns the item (or ``None``) for get and mutations, ``{items, nextToken, scannedCount}``
+    for list and query; raises ``AppSyncError`` in AppSync's shapes.
+    """
+    if root.model is None or root.model not in ctx.api.models:
+        raise AppSyncError(f"{root.parent}.{root.name} is not backed by a model", "MappingTemplate")
+    model = ctx.api.models[root.model]
+    if root.kind == "get":
+        return get_item(ctx, model, args, root.name, root.parent)
+    if root.kind in ("list", "query"):
+        result = list_items(ctx, model, args, label=root.name, index=root.index, is_list=root.kind == "list")
+        remember_siblings(ctx, result["items"])
+        return result
+    if root.kind in WRITERS:
+        forget_loaded(ctx)
+        return WRITERS[root.kind](ctx, model, args)
+    raise AppSyncError(f"{root.parent}.{root.name} ({root.kind}) is not a model operation", "MappingTemplate")

@@ -1,0 +1,91 @@
+"""TransactWriteItems for custom resolvers, with cancellation reasons as AppSync reports them.
+
+A cancelled transaction becomes ``TransactionCancelled`` (errorType
+``DynamoDB:TransactionCanceledException``); its ``reasons`` list has one ``{type, message}`` per
+action in order, like AppSync's ``$ctx.result.cancellationReasons`` (``type`` is DynamoDB's
+code, ``"None"`` for actions that did not fail).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from emulator.errors import AppSyncError
+from resolvers.context import FilterInput, Item, ResolverContext
+from resolvers.dynamo_errors import appsync_error, call
+from resolvers.expressions import Placeholders, update_expression
+from resolvers.filters import compile_filter
+from resolvers.values import to_item
+
+MAX_ACTIONS = 100
+
+
+class TransactionCancelled(AppSyncError):
+    """A cancelled TransactWriteItems; ``reasons`` in action order."""
+
+    def __init__(self, message: str, reasons: list[dict[str, Any]]) -> None:
+        super().__init__(message, "DynamoDB:TransactionCanceledException", None, {"cancellationReasons": reasons})
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class TransactAction:
+    """One action: ``kind`` is Put, Update, Delete or ConditionCheck.
+
+    ``values`` is the item for Put and the changes for Update (None removes an attribute);
+    ``condition`` is a ConditionInput-shaped dict.
+    """
+
+    kind: str
+    table: str
+    key: Item = field(default_factory=dict)
+    values: Item = field(default_factory=dict)
+    condition: FilterInput | None = None
+
+    def as_dynamodb(self) -> dict[str, Any]:
+        placeholders = Placeholders()
+        body: dict[str, Any] = {"TableName": self.table}
+        if self.kind == "Put":
+            body["Item"] = to_item({**self.values, **self.key})
+        else:
+            body["Key"] = to_item(self.key)
+        if self.kind == "Update":
+            body["UpdateExpression"] = update_expression(self.values, placeholders)
+        condition = compile_filter(self.condition, placeholders)
+        if condition:
+            body["ConditionExpression"] = condition
+        elif self.kind == "ConditionCheck":
+            raise AppSyncError("A ConditionCheck action needs a condition", "InvalidArgumentsError")
+        body.update(placeholders.request_fields())
+        return {self.kind: body}
+
+
+def transact_write(ctx: ResolverContext, actions: Sequence[TransactAction], token: str | None = None) -> None:
+    """All-or-nothing writes; raises ``TransactionCancelled`` with per-action reasons."""
+    if not actions or len(actions) > MAX_ACTIONS:
+        raise AppSyncError(
+            f"TransactWriteItems takes between 1 and {MAX_ACTIONS} actions, got {len(actions)}",
+            "DynamoDB:ValidationException",
+        )
+    params: dict[str, Any] = {"TransactItems": [action.as_dynamodb() for action in actions]}
+    if token:
+        params["ClientRequestToken"] = token
+    try:
+        call(ctx, "transact_write_items", **params)
+    except AppSyncError as error:
+        cause = error.__cause__
+        if isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            raise TransactionCancelled(appsync_error(cause).message, cancellation_reasons(cause.response)) from cause
+        raise
+
+
+def cancellation_reasons(response: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """DynamoDB's CancellationReasons as ``[{type, message}]`` in action order."""
+    return [
+        {"type": reason.get("Code") or "None", "message": reason.get("Message")}
+        for reason in response.get("CancellationReasons") or []
+    ]

@@ -1,0 +1,220 @@
+"""Mutations as Amplify's generated templates perform them: PutItem, UpdateItem, DeleteItem.
+
+* create: defaults (``id``, timestamps, ``@default``) under the input, ``__typename`` stored,
+  composite ``a#b`` key attributes written, null GSI keys dropped (v2), guarded by
+  ``attribute_not_exists`` on the key, ANDed with the ``condition`` argument.
+* update: SET for values, REMOVE for explicit nulls, key attributes untouched, ``updatedAt``,
+  guarded by ``attribute_exists`` + auth condition (v1) + ``condition``; returns ALL_NEW.
+* delete: guarded like update; returns the deleted item (ALL_OLD).
+
+v2 results carry ``__operation: "Mutation"`` as the response templates add it; relation
+resolvers propagate it and ``strip_internal`` removes it where a client could see it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC
+from typing import Any, Literal
+
+from emulator.apimodel import ModelSpec
+from emulator.errors import AppSyncError
+from resolvers.context import FilterInput, Item, ResolverContext
+from resolvers.dynamo_errors import call
+from resolvers.expressions import Placeholders, update_expression
+from resolvers.filters import combine_and, compile_filter
+from resolvers.keys import composite_index_values, composite_value, key_attributes, object_key
+from resolvers.values import from_item, normalize, to_item
+
+OPERATION_MARK = "__operation"
+INTERNAL_FIELDS = (OPERATION_MARK,)
+
+
+def iso_now(ctx: ResolverContext) -> str:
+    """``$util.time.nowISO8601()``: UTC with milliseconds and ``Z``."""
+    now = ctx.now().astimezone(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def strip_internal(item: Item | None) -> Item | None:
+    """The item without Amplify's internal markers (for subscribers and any raw JSON output)."""
+    if item is None:
+        return None
+    return {name: value for name, value in item.items() if name not in INTERNAL_FIELDS}
+
+
+def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item:
+    user_input = _with_field_defaults(model, dict(args.get("input") or {}))
+    user_input = ctx.policy.prepare_create(model, ctx.identity, user_input)
+    values = _creation_defaults(ctx, model, user_input)
+    values.update(composite_index_values(model, values, operation="creating", directive=_directive(ctx)))
+    values.update(_primary_composite(model, values))
+    values["__typename"] = model.name
+    if ctx.api.version == "v2":
+        values = _without_null_index_keys(model, values)
+    key = object_key(model, model.primary_key, values)
+    values.update(key)
+    placeholders = Placeholders()
+    condition = _condition(placeholders, key, exists=False, auth=None, user=args.get("condition"))
+    params: dict[str, Any] = {"TableName": ctx.table_name(model.name), "Item": to_item(values)}
+    _put_condition(params, condition, placeholders)
+    call(ctx, "put_item", **params)
+    return _result(ctx, normalize(values))
+
+
+def update_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item:
+    user_input = dict(args.get("input") or {})
+    if ctx.api.version == "v1":
+        _reject_nulled_required_fields(model, user_input)
+    values = _update_defaults(ctx, model, user_input)
+    values.update(composite_index_values(model, values, operation="updating", directive=_directive(ctx)))
+    values.update(_primary_composite(model, values))
+    key = object_key(model, model.primary_key, values)
+    auth_condition = _write_auth(ctx, model, "update", key, user_input)
+    placeholders = Placeholders()
+    params: dict[str, Any] = {
+        "TableName": ctx.table_name(model.name),
+        "Key": to_item(key),
+        "ReturnValues": "ALL_NEW",
+    }
+    changes = {name: value for name, value in values.items() if name not in key}
+    expression = update_expression(changes, placeholders)
+    if expression:
+        params["UpdateExpression"] = expression
+    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=args.get("condition"))
+    _put_condition(params, condition, placeholders)
+    response = call(ctx, "update_item", **params)
+    return _result(ctx, from_item(response.get("Attributes")) or {})
+
+
+def delete_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item | None:
+    user_input = dict(args.get("input") or {})
+    values = {**user_input, **_primary_composite(model, user_input)}
+    key = object_key(model, model.primary_key, values)
+    auth_condition = _write_auth(ctx, model, "delete", key, user_input)
+    placeholders = Placeholders()
+    params: dict[str, Any] = {
+        "TableName": ctx.table_name(model.name),
+        "Key": to_item(key),
+        "ReturnValues": "ALL_OLD",
+    }
+    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=args.get("condition"))
+    _put_condition(params, condition, placeholders)
+    response = call(ctx, "delete_item", **params)
+    deleted = from_item(response.get("Attributes"))
+    return None if deleted is None else _result(ctx, deleted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def _with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
+    """``@default``: ``input.put(f, $util.defaultIfNull(input.f, value))`` (init slot)."""
+    for name, default in model.defaults.items():
+        if user_input.get(name) is None:
+            user_input[name] = default
+    return user_input
+
+
+def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item) -> Item:
+    """id and timestamps under the input. v2 merges ``defaults ⊕ input`` (an explicit null wins);
+    v1 uses ``defaultIfNull`` per field."""
+    now = iso_now(ctx)
+    defaults: Item = {}
+    if "id" in model.fields:
+        defaults["id"] = str(uuid.uuid4())
+    for timestamp in (model.created_at, model.updated_at):
+        if timestamp:
+            defaults[timestamp] = now
+    return _merge_defaults(ctx, defaults, user_input)
+
+
+def _update_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item) -> Item:
+    defaults: Item = {model.updated_at: iso_now(ctx)} if model.updated_at else {}
+    values = _merge_defaults(ctx, defaults, user_input)
+    if ctx.api.version == "v1":
+        values["__typename"] = model.name  # v1's update template stores it too
+    return values
+
+
+def _merge_defaults(ctx: ResolverContext, defaults: Item, user_input: Item) -> Item:
+    if ctx.api.version == "v2":
+        return {**defaults, **user_input}
+    merged = dict(user_input)
+    for name, value in defaults.items():
+        if merged.get(name) is None:
+            merged[name] = value
+    return merged
+
+
+def _primary_composite(model: ModelSpec, values: Mapping[str, Any]) -> Item:
+    """The ``a#b`` attribute of a composite primary sort key (always written with the key)."""
+    key = model.primary_key
+    if not key.is_composite or not key.sort_attribute:
+        return {}
+    return {key.sort_attribute: composite_value([values.get(part) for part in key.sort])}
+
+
+def _without_null_index_keys(model: ModelSpec, values: Item) -> Item:
+    """v2 drops GSI key attributes whose value is null (DynamoDB rejects NULL index keys)."""
+    index_keys = {name for index in model.indexes for name in key_attributes(index.key)}
+    return {name: value for name, value in values.items() if not (name in index_keys and value is None)}
+
+
+def _reject_nulled_required_fields(model: ModelSpec, user_input: Item) -> None:
+    """v1 update: a non-null field explicitly set to null is refused before the write."""
+    key_fields = set(model.primary_key.fields)
+    timestamps = {model.created_at, model.updated_at}
+    for spec in model.fields.values():
+        required = spec.non_null and spec.is_scalar and spec.name != "id"
+        if required and (spec.name in key_fields or spec.name not in timestamps):
+            if spec.name in user_input and user_input[spec.name] is None:
+                raise AppSyncError(
+                    "An argument you marked as Non-Null is set to Null in the query or the body of your request."
+                )
+
+
+def _directive(ctx: ResolverContext) -> str:
+    return "@index" if ctx.api.version == "v2" else "@key"
+
+
+def _result(ctx: ResolverContext, item: Item) -> Item:
+    if ctx.api.version == "v2":
+        item[OPERATION_MARK] = "Mutation"
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Auth and expressions
+
+
+def _write_auth(
+    ctx: ResolverContext, model: ModelSpec, operation: Literal["update", "delete"], key: Item, user_input: Item
+) -> FilterInput | None:
+    """The auth slot of update/delete: GetItem first only when a rule needs the stored item."""
+    existing = None
+    if ctx.policy.needs_existing_item(model, operation, ctx.identity):
+        response = call(ctx, "get_item", TableName=ctx.table_name(model.name), Key=to_item(key))
+        existing = from_item(response.get("Item"))
+    return ctx.policy.check_write(model, operation, ctx.identity, existing, user_input)
+
+
+def _condition(
+    placeholders: Placeholders,
+    key: Mapping[str, Any],
+    *,
+    exists: bool,
+    auth: FilterInput | None,
+    user: FilterInput | None,
+) -> str | None:
+    """``{and: [key guard, auth condition, condition argument]}`` as one ConditionExpression."""
+    guard = {name: {"attributeExists": exists} for name in key}
+    return compile_filter(combine_and(guard, auth, user), placeholders)
+
+
+def _put_condition(params: dict[str, Any], condition: str | None, placeholders: Placeholders) -> None:
+    if condition:
+        params["ConditionExpression"] = condition
+    params.update(placeholders.request_fields())
