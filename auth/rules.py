@@ -73,9 +73,9 @@ class AmplifyPolicy:
 
     def _auth(self, model: ModelSpec) -> ModelAuth:
         known = self._models.get(model.name)
-        if known is not None and known.model is model:
+        if known is not None and (known.model is model or known.model == model):
             return known
-        return model_auth(model, self.api.version)
+        return model_auth(model, self.api.version)  # a spec this API was not built from
 
     def _caller(self, identity: Identity | None) -> Caller | None:
         return Caller.of(identity, self.iam)
