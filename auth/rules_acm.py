@@ -165,7 +165,11 @@ def model_auth(model: ModelSpec, version: TransformerVersion, generated: Iterabl
 
 
 def _subscriptions_on(model: ModelSpec) -> bool:
-    """Whether the model has subscriptions (a spec naming no root field at all counts as on)."""
+    """``@model(subscriptions: {level: on})``, the default: protected fields read as null in
+    mutation results. Without the level, a spec naming no root field at all counts as on."""
+    level = getattr(model, "subscription_level", None)
+    if level is not None:
+        return level == "on"
     ops = model.operations
     named = (ops.get, ops.list, ops.create, ops.update, ops.delete, ops.on_create, ops.on_update, ops.on_delete)
     return any((ops.on_create, ops.on_update, ops.on_delete)) or not any(named)

@@ -128,3 +128,19 @@ def test_custom_field_ignores_owner_rules() -> None:
     POLICY.check_custom_field(owned, iam(AUTH_CALLER))
     with pytest.raises(NotAuthorized):
         POLICY.check_custom_field(owned, user())
+
+
+def test_subscription_levels() -> None:
+    """``@model(subscriptions: {level: public})`` has no auth on subscriptions; ``off`` lets
+    protected fields through in mutation results (no subscriber can see them)."""
+    from dataclasses import fields, replace
+
+    from emulator.apimodel import ModelSpec
+
+    if "subscription_level" not in {f.name for f in fields(ModelSpec)}:
+        pytest.skip("ModelSpec.subscription_level not in this tree yet")
+    public = replace(M["OwnerDefault"], subscription_level="public")
+    assert AmplifyPolicy(MATRIX).subscription_filter(public, api_key(), {}) is None
+    off = replace(M["FieldLevel"], subscription_level="off")
+    item = {"owner": ALICE, "secret": "s", "__operation": "Mutation"}
+    assert AmplifyPolicy(MATRIX).read_field(off, "secret", user(), item) == "s"
