@@ -24,7 +24,8 @@ from auth.generated import ensure_credentials
 from auth.rules import AmplifyPolicy
 from emulator import dynamo_proxy, explorer
 from emulator.apimodel import ApiModel
-from emulator.engine import EngineError, ensure_tables, start_engine
+from emulator.data_files import DataFileError, seed_from_settings
+from emulator.engine import EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
@@ -62,10 +63,14 @@ def build_state(settings: Settings) -> AppState:
     api = load_api(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        engine = start_engine(settings.dynamodb_endpoint, settings.dynamodb_region)
+        engine = start_configured_engine(settings)
     except EngineError as exc:
         raise StartupError(str(exc)) from exc
     ensure_tables(engine.client(), api, settings.table_name)
+    try:
+        seed_from_settings(engine.client(), settings, api)
+    except DataFileError as exc:
+        raise StartupError(str(exc)) from exc
     auth_settings = ensure_credentials(settings.auth, settings.data_dir)
     return AppState(
         settings=_with_auth(settings, auth_settings),

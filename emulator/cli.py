@@ -1,4 +1,4 @@
-"""``appsync-emulator``: ``serve`` and ``token`` (shared/CONTRACT.md).
+"""``appsync-emulator``: ``serve``, ``token`` (shared/CONTRACT.md), ``export`` and ``import``.
 
 Settings come from the TOML config (``--config``, else ``./appsync-emulator.toml`` when present);
 flags override it. Errors the user can fix (config, schema, engine) print one clear message and
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
     serve.add_argument("--dynamodb-endpoint", help="use an external DynamoDB-compatible endpoint")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
+    serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
 
     token = commands.add_parser("token", help="print a signed Cognito-style JWT the emulator accepts")
     _common(token)
@@ -46,6 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--expires-in", type=int, default=3600, help="seconds; negative makes an expired token")
     token.add_argument("--claim", action="append", default=[], metavar="KEY=VALUE", help="extra claim (repeatable)")
     token.add_argument("--oidc", action="store_true", help="an OIDC-issuer token instead of a user-pool token")
+
+    export = commands.add_parser("export", help="print the tables' items as JSON (README: Persistence)")
+    _common(export)
+    export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    export.add_argument("--dynamodb-json", action="store_true", help="DynamoDB JSON, exact types (default: plain JSON)")
+    export.add_argument("--dynamodb-endpoint", help="read this endpoint instead of the data dir (e.g. a running emulator)")
+
+    load = commands.add_parser("import", help="load items from a JSON file into the tables (README: Persistence)")
+    load.add_argument("file", type=Path, help='{"Model or table": [items]}, plain or DynamoDB JSON')
+    _common(load)
+    load.add_argument("--dynamodb-endpoint", help="write to this endpoint instead of the data dir (e.g. a running emulator)")
     return parser
 
 
@@ -62,6 +74,8 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
+    if getattr(args, "seed", None) is not None:
+        overrides["extra"] = {**settings.extra, "seed": args.seed}
     return replace(settings, **overrides)
 
 
@@ -105,11 +119,37 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(settings)
 
 
+def run_data_command(args: argparse.Namespace) -> int:
+    """``export`` and ``import``: on the data dir's tables, or on ``--dynamodb-endpoint``."""
+    from emulator.app import StartupError, load_api
+    from emulator.data_files import DataFileError, export_tables, import_tables
+    from emulator.engine import EngineError
+
+    settings = resolve_settings(args)
+    try:
+        if args.command == "export":
+            text = export_tables(settings, dynamodb_json=args.dynamodb_json)
+            if args.out:
+                args.out.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return 0
+        api = load_api(settings) if settings.schema and settings.schema.exists() else None
+        for table, count in import_tables(settings, args.file, api).items():
+            print(f"{table}: {count} items", file=sys.stderr)
+        return 0
+    except (DataFileError, EngineError, StartupError) as exc:
+        print(f"appsync-emulator: {exc}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "token":
             return run_token(args)
+        if args.command in ("export", "import"):
+            return run_data_command(args)
         return run_serve(args)
     except ConfigError as exc:
         print(f"appsync-emulator: config error: {exc}", file=sys.stderr)

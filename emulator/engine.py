@@ -133,7 +133,7 @@ def ensure_tables(client: Any, api: ApiModel, table_name: Any) -> list[str]:
 
     Existing tables and their data are kept. Returns the names of the tables created.
     """
-    existing = set(_list_tables(client))
+    existing = set(list_table_names(client))
     created = []
     for model in api.models.values():
         name = table_name(model.name)
@@ -146,7 +146,8 @@ def ensure_tables(client: Any, api: ApiModel, table_name: Any) -> list[str]:
     return created
 
 
-def _list_tables(client: Any) -> list[str]:
+def list_table_names(client: Any) -> list[str]:
+    """Every table name, across ListTables pages."""
     names: list[str] = []
     kwargs: dict[str, Any] = {}
     while True:

@@ -1,0 +1,364 @@
+"""Table data as JSON files: ``appsync-emulator export``, ``import`` and ``serve --seed``.
+
+The format is the one people write fixtures in: one JSON object mapping a model name (``Post``,
+stored in table ``Post-<api_id>-<env>``) or a table name to a list of items in plain JSON, as
+GraphQL shows them::
+
+    {"Blog": [{"id": "b1", "name": "Local"}],
+     "Post": [{"id": "p1", "title": "Hello", "blogPostsId": "b1"}]}
+
+Plain items under a model name are completed as a create mutation would complete them, so a
+fixture holds only what matters to it: ``__typename``, ``createdAt``/``updatedAt`` (now),
+``@default`` values, composite key attributes (``status#rating``) and, when missing, an ``id``.
+That ``id`` is derived from the item's content, so seeding the same file at every start replaces
+the same items instead of piling up copies. Items are written as PutItem writes them: an item with
+the same key is replaced, every other item is kept. The whole file is checked before the first
+write, so a bad file changes nothing.
+
+Also accepted on import, item by item: DynamoDB JSON (``{"id": {"S": "b1"}}``, as ``aws dynamodb
+scan`` prints it) and ``batch-write-item`` requests (``{"PutRequest": {"Item": …}}``); those are
+written exactly as given. ``export`` writes plain JSON (sets as lists, binary as base64 text), or
+with ``dynamodb_json`` DynamoDB JSON, which keeps every type exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from emulator.apimodel import ApiModel, ModelSpec
+from emulator.engine import Engine, ensure_tables, list_table_names, start_configured_engine
+from emulator.persistence import tables_dir
+from emulator.settings import Settings
+from resolvers.keys import composite_value, key_attributes, typed
+from resolvers.values import UnsupportedValue, from_item, to_item
+
+log = logging.getLogger("appsync_emulator.data_files")
+
+DataFile = dict[str, list[dict[str, Any]]]
+
+_DESCRIPTORS = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
+_STABLE_IDS = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/appsync-emulator/seed-ids")
+_BATCH = 25  # BatchWriteItem's limit
+_RETRIES = 5
+
+
+class DataFileError(Exception):
+    """A data file cannot be read or written; the message names the file, table and item."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a file
+
+
+def read_data_file(path: Path) -> DataFile:
+    """Parse and shape-check a data file; items stay as written (plain or DynamoDB JSON)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(
+            f'{path}: expected one JSON object like {{"Post": [{{"id": "p1", ...}}]}}, got a {type(data).__name__}'
+        )
+    result: DataFile = {}
+    for name, items in data.items():
+        if not isinstance(items, list):
+            raise DataFileError(f"{path}: {name!r} must be a list of items, got a {type(items).__name__}")
+        result[name] = [_unwrapped(path, name, index, item) for index, item in enumerate(items)]
+    return result
+
+
+def _unwrapped(path: Path, name: str, index: int, item: Any) -> dict[str, Any]:
+    """The item itself, out of a ``{"PutRequest": {"Item": …}}`` wrapper when it has one."""
+    if isinstance(item, dict) and set(item) == {"PutRequest"} and isinstance(item["PutRequest"], dict):
+        item = item["PutRequest"].get("Item")
+    if not isinstance(item, dict) or not item:
+        raise DataFileError(f"{path}: {name!r} item {index}: expected a non-empty JSON object, got {item!r:.80}")
+    return item
+
+
+def is_dynamodb_json(item: dict[str, Any]) -> bool:
+    """Every attribute is a one-key object naming a DynamoDB type (``{"S": …}``, ``{"N": …}``)."""
+    return all(isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _DESCRIPTORS
+               for value in item.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Items as they are written
+
+
+def complete_item(model: ModelSpec, item: dict[str, Any], now: str) -> dict[str, Any]:
+    """A plain fixture item with what a create mutation adds (see the module docstring)."""
+    values = dict(item)
+    for name, default in model.defaults.items():
+        if values.get(name) is None:
+            values[name] = default
+    for timestamp in (model.created_at, model.updated_at):
+        if timestamp:
+            values.setdefault(timestamp, now)
+    values.setdefault("__typename", model.name)
+    if "id" in model.fields and "id" not in values:
+        values["id"] = stable_id(model.name, item)
+    for key in (model.primary_key, *(index.key for index in model.indexes)):
+        attribute = key.sort_attribute
+        if key.is_composite and attribute and attribute not in values and all(p in values for p in key.sort):
+            values[attribute] = composite_value([values[part] for part in key.sort])
+        for name in key_attributes(key):
+            if name in values:
+                values[name] = typed(model, name, values[name])
+    return values
+
+
+def stable_id(model: str, item: dict[str, Any]) -> str:
+    """An id that depends only on the item's content: re-seeding replaces instead of duplicating."""
+    content = json.dumps([model, item], sort_keys=True, default=str)
+    return str(uuid.uuid5(_STABLE_IDS, content))
+
+
+def _from_json_binary(value: dict[str, Any]) -> dict[str, Any]:
+    """DynamoDB JSON from a file (binary as base64 text) as boto3 takes it (binary as bytes)."""
+    (kind, raw), = value.items()
+    if kind == "B":
+        return {"B": base64.b64decode(raw)}
+    if kind == "BS":
+        return {"BS": [base64.b64decode(part) for part in raw]}
+    if kind == "M":
+        return {"M": {name: _from_json_binary(part) for name, part in raw.items()}}
+    if kind == "L":
+        return {"L": [_from_json_binary(part) for part in raw]}
+    return value
+
+
+def _to_json_binary(value: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of ``_from_json_binary``, for export."""
+    (kind, raw), = value.items()
+    if kind == "B":
+        return {"B": base64.b64encode(raw).decode("ascii")}
+    if kind == "BS":
+        return {"BS": [base64.b64encode(part).decode("ascii") for part in raw]}
+    if kind == "M":
+        return {"M": {name: _to_json_binary(part) for name, part in raw.items()}}
+    if kind == "L":
+        return {"L": [_to_json_binary(part) for part in raw]}
+    return value
+
+
+def _now_iso() -> str:
+    """As ``$util.time.nowISO8601()``: UTC, milliseconds, ``Z``."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class _TableWrite:
+    """Items ready for one table, each with a label naming it in the file for error messages."""
+
+    table: str
+    key_names: tuple[str, ...]
+    rows: list[tuple[str, dict[str, Any]]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Import and seed
+
+
+def import_data(client: Any, data: DataFile, source: Path, settings: Settings, api: ApiModel | None) -> dict[str, int]:
+    """Write a parsed data file; every item is checked first. Returns items written per table."""
+    existing = set(list_table_names(client))
+    models = {settings.table_name(name): model for name, model in (api.models if api else {}).items()}
+    now = _now_iso()
+    writes: dict[str, _TableWrite] = {}
+    for name, items in data.items():
+        table = _table_for(name, source, settings, api, existing)
+        write = writes.get(table) or _TableWrite(table, _key_names(client, table), [])
+        writes[table] = write
+        for index, item in enumerate(items):
+            label = f"{source}: {name!r} item {index}"
+            write.rows.append((label, _prepared(item, models.get(table), now, write.key_names, label)))
+    for write in writes.values():
+        _write_rows(client, write)
+    return {write.table: len(write.rows) for write in writes.values()}
+
+
+def import_file(client: Any, path: Path, settings: Settings, api: ApiModel | None) -> dict[str, int]:
+    """``appsync-emulator import FILE`` and ``serve --seed FILE``."""
+    counts = import_data(client, read_data_file(path), path, settings, api)
+    log.info("loaded %d items from %s", sum(counts.values()), path)
+    return counts
+
+
+def seed_from_settings(client: Any, settings: Settings, api: ApiModel) -> None:
+    """Load the ``--seed`` file, when one was given, into the tables that now exist."""
+    seed = settings.extra.get("seed")
+    if seed is not None:
+        import_file(client, Path(seed), settings, api)
+
+
+def _table_for(name: str, source: Path, settings: Settings, api: ApiModel | None, existing: set[str]) -> str:
+    if api is not None and name in api.models:
+        return settings.table_name(name)
+    if name in existing:
+        return name
+    if settings.table_name(name) in existing:
+        return settings.table_name(name)
+    known = ", ".join(sorted(existing)) or "none yet"
+    raise DataFileError(f"{source}: {name!r} is neither a model of the schema nor a table (tables: {known})")
+
+
+def _key_names(client: Any, table: str) -> tuple[str, ...]:
+    described = client.describe_table(TableName=table)["Table"]
+    return tuple(part["AttributeName"] for part in described["KeySchema"])
+
+
+def _prepared(
+    item: dict[str, Any], model: ModelSpec | None, now: str, key_names: tuple[str, ...], label: str
+) -> dict[str, Any]:
+    """The item in boto3's DynamoDB JSON, checked for its key attributes."""
+    try:
+        if is_dynamodb_json(item):
+            prepared = {name: _from_json_binary(value) for name, value in item.items()}
+        else:
+            prepared = to_item(complete_item(model, item, now) if model else item)
+    except (UnsupportedValue, ValueError, TypeError, AttributeError) as exc:
+        raise DataFileError(f"{label}: {exc}") from exc
+    missing = [name for name in key_names if name not in prepared]
+    if missing:
+        raise DataFileError(f"{label}: missing key attribute {missing[0]!r}")
+    return prepared
+
+
+def _write_rows(client: Any, write: _TableWrite) -> None:
+    for batch in _batches(write):
+        try:
+            _batch_write(client, write.table, [item for _, item in batch])
+        except (ClientError, BotoCoreError):
+            _put_one_by_one(client, write.table, batch)  # names the item the engine refuses
+
+
+def _batches(write: _TableWrite) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Chunks of at most 25 items, no key twice in a chunk (later items win, as in the file)."""
+    batch: dict[str, tuple[str, dict[str, Any]]] = {}
+    for label, item in write.rows:
+        key = json.dumps([item[name] for name in write.key_names], sort_keys=True, default=str)
+        if key in batch or len(batch) == _BATCH:
+            yield list(batch.values())
+            batch = {}
+        batch[key] = (label, item)
+    if batch:
+        yield list(batch.values())
+
+
+def _batch_write(client: Any, table: str, items: list[dict[str, Any]]) -> None:
+    requests = {table: [{"PutRequest": {"Item": item}} for item in items]}
+    for _ in range(_RETRIES):
+        requests = client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+        if not requests:
+            return
+    raise DataFileError(f"{table}: the engine kept leaving items unprocessed")
+
+
+def _put_one_by_one(client: Any, table: str, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    for label, item in batch:
+        try:
+            client.put_item(TableName=table, Item=item)
+        except ClientError as exc:
+            raise DataFileError(f"{label}: table {table} refused it: {exc.response['Error'].get('Message')}") from exc
+        except BotoCoreError as exc:
+            raise DataFileError(f"{label}: {exc}") from exc
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def export_data(client: Any, settings: Settings, *, dynamodb_json: bool = False) -> DataFile:
+    """Every table's items, keyed by model name where the table follows ``<Model>-<api_id>-<env>``."""
+    result: DataFile = {}
+    for table in sorted(list_table_names(client)):
+        key_names = _key_names(client, table)
+        items = sorted(_scan(client, table), key=lambda item: tuple(_sortable(item.get(k)) for k in key_names))
+        name = export_name(table, settings)
+        result[table if name in result else name] = [
+            _to_json_binary({"M": item})["M"] if dynamodb_json else from_item(item) for item in items
+        ]
+    return result
+
+
+def export_name(table: str, settings: Settings) -> str:
+    """``Post`` for ``Post-<api_id>-<env>``; other tables keep their name."""
+    suffix = settings.table_name("")
+    return table[: -len(suffix)] if table.endswith(suffix) and len(table) > len(suffix) else table
+
+
+def dump_data(data: DataFile) -> str:
+    """The file text: stable (sorted keys, items in key order) so exports diff well."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _scan(client: Any, table: str) -> Iterator[dict[str, Any]]:
+    kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    while True:
+        page = client.scan(**kwargs)
+        yield from page.get("Items", [])
+        if not page.get("LastEvaluatedKey"):
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _sortable(value: dict[str, Any] | None) -> Any:
+    if not value:
+        return ""
+    (kind, raw), = value.items()
+    return Decimal(raw) if kind == "N" else raw
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine for export and import
+
+
+@contextlib.contextmanager
+def engine_for_data(settings: Settings, *, must_exist: bool) -> Iterator[Engine]:
+    """The engine holding the configured tables, started in process when they are embedded.
+
+    With the embedded engine this opens the data dir's tables (and takes its lock: a server
+    running on the same data dir makes this fail with its pid); ``--dynamodb-endpoint`` reaches
+    any endpoint instead, a running emulator's port included.
+    """
+    embedded = not settings.dynamodb_endpoint
+    if embedded and must_exist and not tables_dir(settings.data_dir).is_dir():
+        raise DataFileError(f"{settings.data_dir}: no stored tables here (check --data-dir)")
+    engine = start_configured_engine(settings)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
+def export_tables(settings: Settings, *, dynamodb_json: bool = False) -> str:
+    """``appsync-emulator export``: the configured tables as data-file text."""
+    with engine_for_data(settings, must_exist=True) as engine:
+        return dump_data(export_data(engine.client(), settings, dynamodb_json=dynamodb_json))
+
+
+def import_tables(settings: Settings, path: Path, api: ApiModel | None) -> dict[str, int]:
+    """``appsync-emulator import FILE``: the schema's tables are created first when it is known."""
+    with engine_for_data(settings, must_exist=False) as engine:
+        if api is not None:
+            ensure_tables(engine.client(), api, settings.table_name)
+        return import_file(engine.client(), path, settings, api)
