@@ -145,6 +145,8 @@ class ModelSpec:
     updated_at: str | None = "updatedAt"
     defaults: dict[str, object] = field(default_factory=dict)  # @default values by field
     key_types: dict[str, KeyAttributeType] = field(default_factory=dict)  # DynamoDB type of key attributes
+    # @model(subscriptions: {level}): "public" subscriptions run no @auth checks, "off" has none at all.
+    subscription_level: Literal["off", "public", "on"] = "on"
 
     def index(self, name: str) -> IndexSpec:
         for candidate in self.indexes:

@@ -79,8 +79,8 @@ class AccessMatrix:
     def providers(self) -> list[Provider]:
         return _unique(role.provider for role in self.roles.values())
 
-    def field_roles(self, resource: str, operations: tuple[Operation, ...]) -> list[Role]:
-        return [self.roles[key] for key, per in self.grants.items() if per.get(resource, set()) & set(operations)]
+    def allows(self, role: Role, resource: str, operation: Operation) -> bool:
+        return operation in self.grants.get(role.key, {}).get(resource, set())
 
 
 def _unique(providers: object) -> list[Provider]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emulator.apimodel import AuthRule, Operation, Provider, TransformerVersion
-from emulator.transform.access import AccessMatrix, service_directives
+from emulator.transform.access import AccessMatrix, Role, service_directives
+from emulator.transform.authrules import READ_OPERATIONS
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,36 @@ class ModelAuth:
                  if r.strategy == "owner" and r.entity and r.entity not in self.list_owner_fields]
         return [(name, False) for name in dict.fromkeys(names)]
 
+    def fields_hidden_from_readers(self) -> list[str]:
+        """Fields some model reader may not read (they get a field resolver that can return null)."""
+        if self.matrix is None:
+            return []
+        matrix = self.matrix
+        readers = matrix.roles_for("get")
+        hidden = []
+        for resource in matrix.resources:
+            field_readers = _readers_of_field(matrix, readers, resource)
+            allowed = [r for r in field_readers if any(matrix.allows(r, resource, op) for op in READ_OPERATIONS)]
+            if len(allowed) < len(field_readers):
+                hidden.append(resource)
+        return hidden
+
     def hidden_subscription_fields(self) -> set[str]:
         """Dynamic-auth fields AppSync filters on itself, so clients may not filter on them."""
         if self.matrix is None:
             return set()
         return {r.entity for r in self.matrix.roles.values()
                 if not r.static and r.provider in ("userPools", "oidc") and r.entity}
+
+
+def _readers_of_field(matrix: AccessMatrix, readers: list[Role], resource: str) -> list[Role]:
+    """A private userPools/OIDC reader of a field stands in for every other role of its provider."""
+    chosen = list(readers)
+    for provider in ("userPools", "oidc"):
+        private = next((r for r in readers if r.provider == provider and r.strategy == "private"), None)
+        if private is not None and all(matrix.allows(private, resource, op) for op in READ_OPERATIONS):
+            chosen = [r for r in chosen if r.provider != provider or r is private]
+    return chosen
 
 
 def _v1_subscription_arguments(rules: tuple[AuthRule, ...]) -> list[tuple[str, bool]]:

@@ -97,8 +97,9 @@ def _read_rule(rule: dict[str, Any], directive: DirectiveUse, version: Transform
     if is_field and raw_operations and any(op in READ_OPERATIONS for op in raw_operations):
         offending = ",".join(op for op in raw_operations if op in READ_OPERATIONS)
         raise schema_error(f"'{offending}' operation is not allowed at the field level.", directive.node)
+    unique_claim = version == "v2" and options.use_sub_username_for_default_identity_claim
     identity_claim = rule.get("identityClaim") or rule.get("identityField") or (
-        "sub::username" if version == "v2" else "username")
+        "sub::username" if unique_claim else "username")
     groups = tuple(rule.get("groups") or ())
     groups_field = rule.get("groupsField")
     if strategy == "groups" and not groups and groups_field is None:

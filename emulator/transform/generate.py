@@ -153,6 +153,7 @@ def model_spec(plan: ModelPlan) -> ModelSpec:
         updated_at=plan.updated_at,
         defaults=dict(plan.defaults),
         key_types=dict(plan.key_types),
+        subscription_level=plan.subscriptions.level,
     )
 
 

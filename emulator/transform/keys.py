@@ -70,7 +70,7 @@ def _require_scalar(obj: ObjectDef, target: FieldDef, schema: SourceSchema, dire
         raise schema_error(message, directive.node)
 
 
-def read_v2_keys(obj: ObjectDef, schema: SourceSchema) -> ModelKeys:
+def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = True) -> ModelKeys:
     """``@primaryKey(sortKeyFields)`` and every ``@index(name, sortKeyFields, queryField)``."""
     primary = KeySpec("id")
     has_primary = False
@@ -87,7 +87,8 @@ def read_v2_keys(obj: ObjectDef, schema: SourceSchema) -> ModelKeys:
     indexes: list[IndexSpec] = []
     for source_field in obj.fields:
         for directive in source_field.directives_named("index"):
-            index = _read_index(obj, source_field, directive, schema, primary if has_primary else None)
+            index = _read_index(obj, source_field, directive, schema, primary if has_primary else None,
+                                auto_query_names)
             if any(existing.name == index.name for existing in indexes):
                 raise schema_error(
                     f"You may only supply one @index with the name '{index.name}' on type '{obj.name}'.", directive.node
@@ -116,13 +117,13 @@ def _primary_sort_fields(obj: ObjectDef, key_field: FieldDef, directive: Directi
 
 
 def _read_index(obj: ObjectDef, key_field: FieldDef, directive: DirectiveUse, schema: SourceSchema,
-                primary: KeySpec | None) -> IndexSpec:
+                primary: KeySpec | None, auto_query_names: bool) -> IndexSpec:
     sort_fields = tuple(directive.args.get("sortKeyFields") or ())
     name = directive.args.get("name") or auto_index_name(obj.name, [key_field.name, *sort_fields])
     if "queryField" in directive.given:
         query_field = directive.args.get("queryField")
     else:
-        query_field = auto_index_name(obj.name, [key_field.name, *sort_fields])
+        query_field = auto_index_name(obj.name, [key_field.name, *sort_fields]) if auto_query_names else None
     if key_field.name in sort_fields:
         raise schema_error(f"@index field '{key_field.name}' cannot reference itself.", directive.node)
     if obj.directive("model") is None:

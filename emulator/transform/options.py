@@ -21,13 +21,16 @@ MODE_PROVIDERS: dict[str, Provider] = {
 class TransformOptions:
     """The API's auth modes drive where ``@aws_*`` directives go; flags cover v1/v2 differences.
 
-    ``improve_pluralization`` None means the version's default (v2: true, v1: false).
+    ``improve_pluralization`` None means the version's default (v2: true, v1: false). The other
+    flags are Amplify's v2 feature flags with new-project values.
     """
 
     version: TransformerVersion | None = None
     default_auth: str = "API_KEY"
     additional_auth: tuple[str, ...] = ()
     improve_pluralization: bool | None = None
+    use_sub_username_for_default_identity_claim: bool = True  # v2 owner default claim "sub::username"
+    enable_auto_index_query_names: bool = True  # v2 @index without queryField gets ``postsByTitle``
 
     def __post_init__(self) -> None:
         for mode in (self.default_auth, *self.additional_auth):

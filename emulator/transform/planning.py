@@ -6,6 +6,7 @@ from emulator.apimodel import AuthRule, TransformerVersion
 from emulator.transform.auth import ModelAuth, model_auth
 from emulator.transform.authrules import read_rules
 from emulator.transform.defaults import read_defaults
+from emulator.transform.errors import schema_error
 from emulator.transform.keys import ModelKeys, key_attribute_types
 from emulator.transform.model import declared_fields, implicit_fields, read_model_config
 from emulator.transform.options import TransformOptions
@@ -29,6 +30,19 @@ def _field_rules(obj: ObjectDef, options: TransformOptions, version: Transformer
     return rules
 
 
+def _check_required_fields_readable(obj: ObjectDef, auth: ModelAuth) -> None:
+    """A required field that some reader may not read would break subscription payloads."""
+    required = [name for name in auth.fields_hidden_from_readers()
+                if (source := obj.field(name)) is not None and source.type.non_null]
+    if required:
+        listed = ",".join(f'"{name}"' for name in required)
+        raise schema_error(
+            "When using field-level authorization rules you need to add rules to all of the model's required "
+            f'fields with at least read permissions. Found model "{obj.name}" with required fields [{listed}] '
+            "missing field-level authorization rules.\n\nFor more information visit "
+            "https://docs.amplify.aws/cli/graphql/authorization-rules/#field-level-authorization-rules", obj.node)
+
+
 def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, version: TransformerVersion,
                keys: ModelKeys, effects: RelationEffects) -> tuple[ModelPlan, ModelAuth]:
     """One model's plan and auth surface from its directives and what relations add to it."""
@@ -44,6 +58,8 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
     list_fields = {f.name for f in fields if f.type.is_list}
     auth = model_auth(obj.name, resources, model_rules, field_rules, options.default_provider, list_fields,
                       sandbox=schema.sandbox and version == "v2", version=version)
+    if version == "v2" and config.subscriptions.level == "on":
+        _check_required_fields_readable(obj, auth)
     present = {f.name for f in fields}
     fields += [FieldPlan(owner, TypeRef("String"), "owner", "scalar")
                for owner in auth.owner_fields() if owner not in present]

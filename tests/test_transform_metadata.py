@@ -1,0 +1,173 @@
+"""The ``ApiModel`` the transform produces: keys and GSIs (against each golden ``tables.json``),
+relations, normalised ``@auth`` rules, root fields, timestamps, defaults and key types."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from emulator.apimodel import ALL_OPERATIONS, ApiModel, AuthRule, KeySpec, RelationSpec
+from emulator.transform import TransformOptions, transform
+from tests.test_transform_golden import CASES, GOLDEN, options_for
+
+READ = ("get", "list", "listen", "search", "sync")
+
+
+def golden_api(folder: str) -> ApiModel:
+    case = next(c for c in CASES if c[0] == folder)
+    return transform((GOLDEN / case[2]).read_text(), options_for(case[1], case[3]))
+
+
+def key_of(schema: list[dict]) -> KeySpec:
+    hash_key = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    range_key = next((k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"), None)
+    return KeySpec(hash_key, tuple(range_key.split("#")) if range_key else ())
+
+
+@pytest.mark.parametrize("folder", [c[0] for c in CASES])
+def test_keys_and_indexes_match_tables_json(folder: str) -> None:
+    api = golden_api(folder)
+    tables = json.loads((GOLDEN / folder / "tables.json").read_text())
+    assert set(api.models) == set(tables)
+    for name, table in tables.items():
+        model = api.models[name]
+        assert model.primary_key == key_of(table["keySchema"]), name
+        expected = {g["indexName"]: key_of(g["keySchema"]) for g in table["globalSecondaryIndexes"]}
+        assert {i.name: i.key for i in model.indexes} == expected, name
+        declared = {a["AttributeName"]: a["AttributeType"] for a in table["attributeDefinitions"]}
+        assert {k: v for k, v in model.key_types.items() if k in declared} == declared, name
+        assert set(declared) <= set(model.key_types), name
+
+
+def test_v1_keys_relations_metadata() -> None:
+    api = golden_api("v1/keys-relations-apikey")
+    inventory = api.models["Inventory"]
+    assert inventory.primary_key == KeySpec("productId", ("warehouseId",))
+    by_region = inventory.index("byRegionCountryCity")
+    assert by_region.key.sort_attribute == "country#city" and by_region.query_field == "inventoryByRegion"
+    assert inventory.key_types["country#city"] == "S"
+    assert api.models["Post"].index("byTitle").query_field == "postsByTitle"
+    assert api.models["Comment"].index("byPost").query_field is None  # v1: no queryField, no query
+    assert api.models["Blog"].relations["posts"] == RelationSpec(
+        "hasMany", "posts", "Post", ("id",), KeySpec("postBlogId"), "gsi-BlogPosts")
+    assert api.models["Post"].relations["blog"] == RelationSpec(
+        "belongsTo", "blog", "Blog", ("postBlogId",), KeySpec("id"))
+    assert api.models["Post"].relations["comments"] == RelationSpec(
+        "hasMany", "comments", "Comment", ("id",), KeySpec("postID", ("content",)), "byPost")
+    assert api.models["Comment"].relations["post"] == RelationSpec(
+        "belongsTo", "post", "Post", ("postID",), KeySpec("id"))
+    assert api.root("Query", "listInventorys").kind == "list"  # improvePluralization=false
+    assert api.root("Query", "inventoryByRegion").index == "byRegionCountryCity"
+    order = api.models["Order"]
+    assert order.created_at == "createdAt" and order.fields["createdAt"].non_null
+
+
+def test_v2_auth_rules_are_normalised() -> None:
+    models = golden_api("v2/auth-matrix-all-providers").models
+    assert models["OwnerDefault"].auth_rules == (AuthRule("owner", "userPools"),)
+    assert models["OwnerCustom"].auth_rules == (
+        AuthRule("owner", "userPools", ("create", *READ, "update"), owner_field="author", identity_claim="email"),)
+    assert models["StaticGroups"].auth_rules == (AuthRule("groups", "userPools", groups=("Admin", "Editors")),)
+    assert models["DynamicGroups"].auth_rules == (AuthRule("groups", "userPools", groups_field="groups"),)
+    assert models["PublicApiKey"].auth_rules == (AuthRule("public", "apiKey"),)
+    assert models["PublicIam"].auth_rules == (
+        AuthRule("public", "identityPool", READ), AuthRule("private", "identityPool"))
+    assert models["PrivateOidc"].auth_rules[1] == AuthRule("owner", "oidc", identity_claim="sub")
+    assert models["CustomLambda"].auth_rules == (AuthRule("custom", "function"),)
+    assert models["FineGrained"].auth_rules[1].operations == ("get",)
+    assert models["OwnerDefault"].auth_rules[0].operations == ALL_OPERATIONS
+    field_level = models["FieldLevel"]
+    assert field_level.fields["secret"].auth_rules == (AuthRule("owner", "userPools"),)
+    assert field_level.fields["adminNote"].auth_rules == (
+        AuthRule("groups", "userPools", groups=("Admin",)), AuthRule("owner", "userPools", READ))
+    assert field_level.fields["content"].auth_rules is None
+    assert "owner" in models["OwnerDefault"].fields and "owner" not in models["OwnerCustom"].fields
+
+
+def test_v1_rules_default_to_username_claim() -> None:
+    user = golden_api("v1/seed-userpools-iam-apikey").models["User"]
+    assert user.auth_rules[0] == AuthRule("owner", "userPools", identity_claim="username")
+    assert user.auth_rules[2] == AuthRule("private", "identityPool", ("create", "update"), identity_claim="username")
+
+
+def test_root_fields() -> None:
+    api = golden_api("v2/seed-userpools-iam-apikey")
+    assert api.root("Query", "getUser").kind == "get" and api.root("Query", "getUser").model == "User"
+    assert api.root("Query", "listUsers").kind == "list"
+    by_title = api.root("Query", "postsByTitle")
+    assert (by_title.kind, by_title.model, by_title.index) == ("query", "Post", "byTitle")
+    assert api.root("Mutation", "updatePost").kind == "update"
+    on_create = api.root("Subscription", "onCreateUser")
+    assert on_create.kind == "subscribe" and on_create.mutations == ("createUser",)
+    assert api.models["Post"].operations.on_delete == "onDeletePost"
+    assert api.version == "v2" and not api.sandbox
+    assert len(api.root_fields) == 2 * (2 + 3 + 3) + 1
+
+
+def test_custom_field_keeps_static_rules_only() -> None:
+    echo = golden_api("v2/auth-matrix-all-providers").root("Query", "echo")
+    assert echo.kind == "custom"
+    assert echo.auth_rules == (AuthRule("public", "apiKey"), AuthRule("groups", "userPools", groups=("Admin",)))
+
+
+def test_sandbox_flag() -> None:
+    assert golden_api("v2/post-sandbox-apikey").sandbox
+    assert not golden_api("v2/post-nosandbox-apikey").sandbox
+
+
+BLOG = """
+type Blog @model { id: ID! name: String! posts: [Post] @hasMany }
+type Post @model {
+  id: ID!
+  title: String! @index(name: "byTitle")
+  rating: Int @default(value: "3")
+  published: Boolean @default(value: "false")
+  blog: Blog @belongsTo
+  comments: [Comment] @hasMany(indexName: "byPost", fields: ["id"])
+}
+type Comment @model {
+  id: ID!
+  postID: ID! @index(name: "byPost", sortKeyFields: ["content"])
+  content: String!
+  post: Post @belongsTo(fields: ["postID"])
+}
+"""
+
+
+def test_v2_relations_foreign_keys_and_defaults() -> None:
+    api = transform(BLOG, TransformOptions())
+    blog, post, comment = api.models["Blog"], api.models["Post"], api.models["Comment"]
+    assert blog.relations["posts"] == RelationSpec(
+        "hasMany", "posts", "Post", ("id",), KeySpec("blogPostsId"), "gsi-Blog.posts")
+    assert post.index("gsi-Blog.posts").key == KeySpec("blogPostsId")
+    assert post.fields["blogPostsId"].type_name == "ID" and post.key_types["blogPostsId"] == "S"
+    assert post.relations["blog"] == RelationSpec("belongsTo", "blog", "Blog", ("blogPostsId",), KeySpec("id"))
+    assert post.relations["comments"].target_key == KeySpec("postID", ("content",))
+    assert post.relations["comments"].index == "byPost"
+    assert comment.relations["post"].source_fields == ("postID",)
+    assert post.defaults == {"rating": 3, "published": False}
+    assert comment.index("byPost").query_field == "commentsByPostIDAndContent"
+    assert not post.fields["posts" if "posts" in post.fields else "comments"].is_scalar
+
+
+def test_timestamps_renamed_and_disabled() -> None:
+    api = transform("""
+      type A @model(timestamps: {createdAt: "createdOn", updatedAt: null}) { id: ID! }
+      type B @model(timestamps: null) { id: ID! }
+    """)
+    assert (api.models["A"].created_at, api.models["A"].updated_at) == ("createdOn", None)
+    assert "createdOn" in api.models["A"].fields and "updatedAt" not in api.models["A"].fields
+    assert (api.models["B"].created_at, api.models["B"].updated_at) == (None, None)
+
+
+def test_operation_names_and_levels() -> None:
+    api = transform("""
+      type Note @model(queries: {get: "fetchNote"}, mutations: {create: "addNote"},
+                       subscriptions: {level: public}) { id: ID! }
+    """)
+    ops = api.models["Note"].operations
+    assert (ops.get, ops.list, ops.create, ops.update, ops.delete) == ("fetchNote", None, "addNote", None, None)
+    assert ops.on_create == "onCreateNote" and ops.on_update is None
+    assert api.models["Note"].subscription_level == "public"
+    assert api.root("Subscription", "onCreateNote").mutations == ("addNote",)
