@@ -35,7 +35,7 @@ class Publication:
     subscriptions with the same document and variables need the payload shaped only once)."""
 
     event: MutationEvent
-    renders: dict[Any, str] = field(default_factory=dict)
+    renders: dict[Any, Any] = field(default_factory=dict)
 
 
 class Subscriber(Protocol):

@@ -157,11 +157,10 @@ class Connection:
         except Exception as exc:
             log.exception("shaping an event for subscription %s failed", subscription_id)
             return messages.encode(messages.error(subscription_id, [messages.internal_failure(exc)]))
-        size = len(payload.encode("utf-8"))
-        if size > self._limits.max_message_bytes:
-            entry = messages.too_large("Subscription payload", size, self._limits.max_message_bytes)
+        if payload.size > self._limits.max_message_bytes:
+            entry = messages.too_large("Subscription payload", payload.size, self._limits.max_message_bytes)
             return messages.encode(messages.error(subscription_id, [entry]))
-        return messages.data_text(subscription_id, payload)
+        return messages.data_text(subscription_id, payload.text)
 
     async def _send_keep_alives(self) -> None:
         while True:

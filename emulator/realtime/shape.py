@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any
 
@@ -45,15 +46,23 @@ class ShapeSchemas:
             return self._schema
 
 
-def render_payload(plan: SubscriptionPlan, publication: Publication) -> str:
+@dataclass(frozen=True)
+class RenderedPayload:
+    """An encoded ``data`` payload and its size in bytes (checked against the message limit)."""
+
+    text: str
+    size: int
+
+
+def render_payload(plan: SubscriptionPlan, publication: Publication) -> RenderedPayload:
     """The encoded ``payload`` of the ``data`` frame, shared by subscriptions that would get the
     same text (same document and variables, and the same caller when field rules apply)."""
     key = (plan.render_key, id(plan.identity) if plan.protected_fields else None)
-    text = publication.renders.get(key)
-    if text is None:
+    rendered = publication.renders.get(key)
+    if rendered is None:
         text = encode(_execute(plan, visible_payload(plan, publication.event.payload or {})))
-        publication.renders[key] = text
-    return text
+        rendered = publication.renders[key] = RenderedPayload(text, len(text.encode("utf-8")))
+    return rendered
 
 
 def visible_payload(plan: SubscriptionPlan, payload: Mapping[str, Any]) -> Mapping[str, Any]:
