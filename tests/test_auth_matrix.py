@@ -40,8 +40,8 @@ GOOD_KEY = "da2-matrixgoodkey000000000000"
 EXPIRED_KEY = "da2-matrixexpiredkey000000000"
 LONG_TERM = Credentials("AKIAMATRIXLONGTERM01", "matrix-long-term-secret")
 TEMPORARY = Credentials("ASIAMATRIXTEMPORARY1", "matrix-temporary-secret", "matrix-session-token")
-BODY = b'{"query": "query { listBlogs { items { id } } }"}'
-OTHER_BODY = b'{"query": "query { listPosts { items { id } } }"}'
+BODY = b'{"query": "query { listNotes { items { id } } }"}'
+OTHER_BODY = b'{"query": "query { listNotes { items { id text } } }"}'
 
 CONFIG = f"""
 [auth]
