@@ -171,3 +171,131 @@ def test_operation_names_and_levels() -> None:
     assert ops.on_create == "onCreateNote" and ops.on_update is None
     assert api.models["Note"].subscription_level == "public"
     assert api.root("Subscription", "onCreateNote").mutations == ("addNote",)
+
+
+def sdl_block(sdl: str, header: str) -> str:
+    """The printed block of one type (``type Post`` / ``input CreatePostInput``)."""
+    return next(block for block in sdl.split("\n\n") if block.startswith(header + " "))
+
+
+MANY_TO_MANY = """
+type Post @model @auth(rules: [{allow: owner}, {allow: public, operations: [read]}]) {
+  id: ID! title: String tags: [Tag] @manyToMany(relationName: "PostTags")
+}
+type Tag @model { id: ID! label: String! posts: [Post] @manyToMany(relationName: "PostTags") }
+"""
+
+
+def test_many_to_many_generates_join_model() -> None:
+    api = transform(MANY_TO_MANY, TransformOptions(additional_auth=("AMAZON_COGNITO_USER_POOLS",)))
+    join = api.models["PostTags"]
+    assert {name for name, f in join.fields.items() if f.is_scalar} >= {"id", "postId", "tagId", "owner"}
+    assert join.fields["postId"].non_null and join.fields["post"].type_name == "Post"
+    assert [(i.name, i.key, i.query_field) for i in join.indexes] == [
+        ("byPost", KeySpec("postId"), "postTagsByPostId"), ("byTag", KeySpec("tagId"), "postTagsByTagId")]
+    assert join.relations["post"] == RelationSpec("hasOne", "post", "Post", ("postId",), KeySpec("id"))
+    assert join.auth_rules == api.models["Post"].auth_rules  # the union of both sides' rules (Tag has none)
+    assert api.models["Post"].relations["tags"] == RelationSpec(
+        "manyToMany", "tags", "PostTags", ("id",), KeySpec("postId"), "byPost")
+    assert api.models["Tag"].relations["posts"].target_key == KeySpec("tagId")
+    assert "tags(filter: ModelPostTagsFilterInput, sortDirection: ModelSortDirection, limit: Int, " \
+           "nextToken: String): ModelPostTagsConnection" in sdl_block(api.sdl, "type Post")
+    assert api.root("Query", "listPostTags").kind == "list"
+    assert api.root("Query", "postTagsByTagId").index == "byTag"
+
+
+@pytest.mark.parametrize("sdl,message", [
+    ('type A @model { id: ID! bs: [B] @manyToMany(relationName: "AB") } type B @model { id: ID! }',
+     "@manyToMany relation 'AB' must be used in exactly two locations."),
+    ('type A @model { id: ID! b: B @manyToMany(relationName: "AB") } type B @model { id: ID! }',
+     "@manyToMany must be used with a list."),
+])
+def test_many_to_many_mistakes(sdl: str, message: str) -> None:
+    from emulator.transform import SchemaError
+
+    with pytest.raises(SchemaError, match=message):
+        transform(sdl)
+
+
+KEYED = """
+type Order @model { customerId: ID! @primaryKey(sortKeyFields: ["createdAt"]) createdAt: AWSDateTime! total: Float }
+type Item @model {
+  sku: String! @primaryKey(sortKeyFields: ["warehouse", "bin"]) warehouse: String! bin: Int! parts: [Part] @hasMany
+}
+type Part @model { id: ID! name: String }
+type Project @model { id: ID! team: Team @hasOne }
+type Team @model { id: ID! name: String! project: Project @belongsTo }
+type Score @model { game: String! @primaryKey(sortKeyFields: ["points"]) points: Int! }
+"""
+
+
+def test_primary_key_shapes_schema_and_metadata() -> None:
+    api = transform(KEYED)
+    order = api.models["Order"]
+    assert order.primary_key == KeySpec("customerId", ("createdAt",)) and "id" not in order.fields
+    query = sdl_block(api.sdl, "type Query")
+    assert "getOrder(customerId: ID!, createdAt: AWSDateTime!): Order" in query
+    assert ("listOrders(customerId: ID, createdAt: ModelStringKeyConditionInput, filter: ModelOrderFilterInput, "
+            "limit: Int, nextToken: String, sortDirection: ModelSortDirection)") in query
+    assert sdl_block(api.sdl, "input DeleteOrderInput").count("!") == 2
+    condition = sdl_block(api.sdl, "input ModelOrderConditionInput")
+    assert "customerId" not in condition and "createdAt" not in condition
+    assert "id:" not in sdl_block(api.sdl, "input CreateOrderInput")
+    item = api.models["Item"]
+    assert item.primary_key.sort_attribute == "warehouse#bin" and item.key_types["warehouse#bin"] == "S"
+    assert "warehouseBin: ModelItemPrimaryCompositeKeyConditionInput" in query
+    assert "bin: Int" in sdl_block(api.sdl, "input ModelItemPrimaryCompositeKeyInput")
+    assert api.models["Score"].key_types == {"game": "S", "points": "N"}
+    assert "points: ModelIntKeyConditionInput" in query
+
+
+def test_has_many_from_composite_key_and_has_one() -> None:
+    api = transform(KEYED)
+    parts = api.models["Item"].relations["parts"]
+    assert parts.source_fields == ("sku", "warehouse", "bin")
+    assert parts.target_key == KeySpec("itemPartsSku", ("itemPartsWarehouse", "itemPartsBin"))
+    assert api.models["Part"].fields["itemPartsBin"].type_name == "Int"
+    assert api.models["Project"].relations["team"] == RelationSpec(
+        "hasOne", "team", "Team", ("projectTeamId",), KeySpec("id"))
+    assert api.models["Team"].relations["project"].source_fields == ("teamProjectId",)
+    assert "projectTeamId: ID" in sdl_block(api.sdl, "input CreateProjectInput")
+
+
+def test_sandbox_with_user_pools_default_opens_models_to_api_key() -> None:
+    sdl = """
+      input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }
+      type Post @model { id: ID! title: String! @index(name: "byTitle") }
+      type Query { hello: String }
+    """
+    api = transform(sdl, TransformOptions(default_auth="AMAZON_COGNITO_USER_POOLS", additional_auth=("API_KEY",)))
+    assert api.sandbox
+    assert "@aws_api_key" in sdl_block(api.sdl, "type Post")
+    query = sdl_block(api.sdl, "type Query")
+    assert "getPost(id: ID!): Post @aws_api_key" in query and "): ModelPostConnection @aws_api_key" in query
+    assert "hello: String @aws_iam" in query  # Amplify's sandbox: custom operations get @aws_iam
+    assert "input AMPLIFY" not in api.sdl
+
+
+def test_v1_owner_only_subscriptions_require_owner() -> None:
+    api = transform("type Note @model @auth(rules: [{allow: owner}]) { id: ID! text: String }",
+                    TransformOptions(version="v1", default_auth="AMAZON_COGNITO_USER_POOLS"))
+    assert "onCreateNote(owner: String!): Note" in sdl_block(api.sdl, "type Subscription")
+
+
+def test_non_model_types_get_inputs_and_pass_through() -> None:
+    sdl = """
+      type Address { street: String city: String geo: Geo }
+      type Geo { lat: Float lng: Float }
+      enum Tone { WARM COLD }
+      type Shop @model { id: ID! address: Address tones: [Tone] tone: Tone! }
+      type Query { nearby(lat: Float!, radius: Int = 10): [Shop] }
+    """
+    api = transform(sdl)
+    assert "address: AddressInput" in sdl_block(api.sdl, "input CreateShopInput")
+    assert "geo: GeoInput" in sdl_block(api.sdl, "input AddressInput")
+    assert "tones: ModelToneListInput" in sdl_block(api.sdl, "input ModelShopFilterInput")
+    assert "tone: ModelToneInput" in sdl_block(api.sdl, "input ModelShopFilterInput")
+    assert "contains: Tone" in sdl_block(api.sdl, "input ModelToneListInput")
+    assert "nearby(lat: Float!, radius: Int = 10): [Shop]" in sdl_block(api.sdl, "type Query")
+    assert api.root("Query", "nearby").kind == "custom"
+    assert not api.models["Shop"].fields["address"].is_scalar

@@ -263,7 +263,7 @@ def _values_of_single(definition: Any, directive: DirectiveNode) -> Mapping[str,
         raise schema_error(_quoted_like_graphql_js(error.message), directive) from None
 
 
-def _object_def(node: ObjectTypeDefinitionNode | ObjectTypeExtensionNode, schema: GraphQLSchema) -> ObjectDef:
+def object_def(node: ObjectTypeDefinitionNode | ObjectTypeExtensionNode, schema: GraphQLSchema) -> ObjectDef:
     fields = tuple(
         FieldDef(f.name.value, TypeRef.from_node(f.type), _directive_uses(f, schema), f) for f in node.fields or ()
     )
@@ -296,7 +296,7 @@ def read_schema(document: DocumentNode, version: TransformerVersion) -> SourceSc
     sandbox = False
     for definition in document.definitions:
         if isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
-            current = _object_def(definition, vocabulary)
+            current = object_def(definition, vocabulary)
             previous = objects.get(current.name)
             if previous is not None:
                 current = ObjectDef(

@@ -68,7 +68,7 @@ def read_v2_relations(schema: SourceSchema, keys: dict[str, ModelKeys]) -> Relat
     """Every ``@hasMany``/``@hasOne``/``@belongsTo`` of every model."""
     context = _Context(schema, keys)
     effects = RelationEffects()
-    readers = {"hasMany": _has_many, "hasOne": _has_one, "belongsTo": _belongs_to}
+    readers = {"hasMany": _has_many, "manyToMany": _many_to_many, "hasOne": _has_one, "belongsTo": _belongs_to}
     for obj in schema.models:
         for source_field in obj.fields:
             for name, reader in readers.items():
@@ -119,18 +119,23 @@ def _foreign_keys(context: _Context, owner: str, field_name: str, target: str, n
     """Add ``camelCase(owner, field, keyField)`` fields to ``into`` for every key field of ``target``."""
     key = context.primary(target)
     names = []
-    for position, key_field in enumerate(key.fields):
+    for key_field in key.fields:
         name = camel_case([owner, field_name, key_field])
         type_name = context.key_type(target, key_field)
         effects.add_field(into, FieldPlan(name, TypeRef(type_name), "fk", "scalar",
                                           create_non_null=non_null))
         names.append(name)
-        del position
     return tuple(names)
 
 
+def _many_to_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
+                  related: ObjectDef, effects: RelationEffects) -> None:
+    """A ``@manyToMany`` side, already rewritten to a one-to-many over the join model (manytomany.py)."""
+    _has_many(context, obj, source_field, directive, related, effects, kind="manyToMany")
+
+
 def _has_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
-              related: ObjectDef, effects: RelationEffects) -> None:
+              related: ObjectDef, effects: RelationEffects, kind: str = "hasMany") -> None:
     if not source_field.type.is_list:
         raise schema_error("@hasMany must be used with a list. Use @hasOne for non-list types.", directive.node)
     fields = _field_nodes(obj, directive, context.schema)
@@ -157,7 +162,7 @@ def _has_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directi
         args=connection_arguments(related.name, sort_argument),
     )
     effects.relations.setdefault(obj.name, []).append(RelationSpec(
-        "hasMany", source_field.name, related.name, tuple(source_fields), target_key, index, limit))
+        kind, source_field.name, related.name, tuple(source_fields), target_key, index, limit))  # type: ignore[arg-type]
 
 
 def _has_one(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
