@@ -32,6 +32,7 @@ from emulator.realtime.start import StartRejected, SubscriptionPlan, prepare_sub
 log = logging.getLogger("appsync_emulator.realtime")
 
 CLOSE_NORMAL = 1000
+CLOSE_INTERNAL_ERROR = 1011
 CLOSE_TRY_AGAIN_LATER = 1013  # the client reads too slowly to keep up with its events
 
 
@@ -98,7 +99,10 @@ class Connection:
             await asyncio.wait({reader, writer, too_slow}, return_when=asyncio.FIRST_COMPLETED)
             if too_slow.done():
                 close_code = CLOSE_TRY_AGAIN_LATER
-            elif reader.done() and not reader.cancelled() and reader.exception() is None:
+            elif reader.done() and reader.exception() is not None:
+                log.error("realtime connection failed", exc_info=reader.exception())
+                close_code = CLOSE_INTERNAL_ERROR
+            elif reader.done():
                 close_code = reader.result()
                 if close_code is not None:  # the protocol ends the connection: flush first
                     self._outbox.put_nowait(_DRAIN)
@@ -107,10 +111,10 @@ class Connection:
         finally:
             self._ended = True
             self._release_subscriptions()
-            for task in (reader, writer, too_slow, self._keep_alive):
-                if task is not None:
-                    task.cancel()
-            await asyncio.gather(reader, writer, too_slow, return_exceptions=True)
+            tasks = [task for task in (reader, writer, too_slow, self._keep_alive) if task is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         if close_code is not None:
             await self._close(close_code)
 

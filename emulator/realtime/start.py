@@ -36,10 +36,11 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from auth.identity import Identity
+from auth.rules_errors import NotAuthorized
 from emulator.apimodel import ModelSpec
 from emulator.errors import AppSyncError, RequestError, unauthorized
 from emulator.graphql_errors import syntax_error, validation_error, variable_error
-from emulator.graphql_request import graphql_request
+from emulator.graphql_request import GraphQLRequest, graphql_request, malformed
 from emulator.realtime import messages
 from emulator.realtime.carriers import start_request
 from emulator.realtime.deps import RealtimeDeps
@@ -82,35 +83,22 @@ class SubscriptionPlan:
 
 def prepare_subscription(deps: RealtimeDeps, shapes: ShapeSchemas, data: str, authorization: Any, source_ip: str) -> SubscriptionPlan:
     """Check a ``start`` as AppSync does; raise ``StartRejected`` with AppSync's errors."""
-    try:
-        request = graphql_request(json.loads(data))
-    except (ValueError, RequestError) as exc:
-        failure = exc if isinstance(exc, RequestError) else RequestError(400, "MalformedHttpRequestException", "Unable to parse GraphQL query.")
-        raise StartRejected([messages.request_failure(failure)]) from exc
+    request = _read_data(data)
     try:
         identity = deps.authenticate(
             start_request(authorization, data, request.query, request.operation_name, request.variables, source_ip)
         )
     except RequestError as failure:
         raise StartRejected([messages.request_failure(failure)]) from failure
-
     api, schema = deps.current_api(), deps.current_schema()
-    document = _parse(request.query)
-    errors = validate(schema, document)
-    if errors:
-        raise StartRejected([{"message": validation_error(error, document)["message"]} for error in errors])
-    operation = get_operation_ast(document, request.operation_name)
-    if operation is None:
-        raise StartRejected([messages.bad_request("Unknown or ambiguous operation name.")])
-    if operation.operation != OperationType.SUBSCRIPTION:
-        raise StartRejected([messages.unsupported_operation("")])
+    document, operation = _subscription_operation(schema, request)
     variables = request.variables or {}
     _coerce_variables(schema, operation, variables)
 
     field_node = _root_field(operation.selection_set, document)
     subscription_type = schema.subscription_type
     assert subscription_type is not None  # validation passed for a subscription operation
-    field_name = field_node.name.value
+    field_name, field_def = field_node.name.value, subscription_type.fields[field_node.name.value]
     if not deps.field_allowed(schema, subscription_type.name, field_name, identity):
         raise StartRejected([messages.field_error(unauthorized(field_name, subscription_type.name))])
 
@@ -118,13 +106,15 @@ def prepare_subscription(deps: RealtimeDeps, shapes: ShapeSchemas, data: str, au
     arguments = _arguments(shape_schema, operation, field_node, variables)
     root = api.root(subscription_type.name, field_name)
     model = api.models.get(root.model) if root is not None and root.model else None
-    mutations = root.mutations if root is not None else _aws_subscribe(subscription_type.fields[field_name])
     policy = deps.policy()
-    event_filter = _event_filter(policy, model, identity, arguments, _filter_argument(subscription_type.fields[field_name]))
+    try:
+        auth_filter = policy.subscription_filter(model, identity, arguments) if model is not None else None
+    except AppSyncError as failure:
+        raise StartRejected([messages.field_error(_at_field(failure, field_name, subscription_type.name))]) from failure
     return SubscriptionPlan(
         field_name=field_name,
-        mutations=tuple(mutations),
-        event_filter=event_filter,
+        mutations=tuple(root.mutations if root is not None else _aws_subscribe(field_def)),
+        event_filter=_event_filter(arguments, auth_filter, _filter_argument(field_def)),
         document=document,
         operation_name=request.operation_name,
         variables=variables,
@@ -135,6 +125,30 @@ def prepare_subscription(deps: RealtimeDeps, shapes: ShapeSchemas, data: str, au
         policy=policy,
         render_key=(request.query, request.operation_name, json.dumps(variables, sort_keys=True, default=str)),
     )
+
+
+def _read_data(data: str) -> GraphQLRequest:
+    """The ``data`` string holds the GraphQL request as JSON (read as the HTTP transport does)."""
+    try:
+        return graphql_request(json.loads(data))
+    except RequestError as failure:
+        raise StartRejected([messages.request_failure(failure)]) from failure
+    except ValueError as exc:
+        raise StartRejected([messages.request_failure(malformed("Unable to parse GraphQL query."))]) from exc
+
+
+def _subscription_operation(schema: GraphQLSchema, request: GraphQLRequest) -> tuple[DocumentNode, OperationDefinitionNode]:
+    """Parse and validate; only subscriptions travel on the real-time channel."""
+    document = _parse(request.query)
+    errors = validate(schema, document)
+    if errors:
+        raise StartRejected([{"message": validation_error(error, document)["message"]} for error in errors])
+    operation = get_operation_ast(document, request.operation_name)
+    if operation is None:
+        raise StartRejected([messages.bad_request("Unknown or ambiguous operation name.")])
+    if operation.operation != OperationType.SUBSCRIPTION:
+        raise StartRejected([messages.unsupported_operation("")])
+    return document, operation
 
 
 def _parse(query: str) -> DocumentNode:
@@ -198,16 +212,15 @@ def _filter_argument(field: GraphQLField) -> str | None:
     return None
 
 
-def _event_filter(
-    policy: AuthPolicy, model: ModelSpec | None, identity: Identity, arguments: dict[str, Any], filter_argument: str | None
-) -> Filter:
+def _at_field(failure: AppSyncError, field_name: str, parent: str) -> AppSyncError:
+    """The policy's ``NotAuthorized`` names no field; AppSync's message names the subscription."""
+    return failure.at(field_name, parent) if isinstance(failure, NotAuthorized) else failure
+
+
+def _event_filter(arguments: dict[str, Any], auth_filter: Mapping[str, Any] | None, filter_argument: str | None) -> Filter:
     """One filter from the three sources. The ``filter:`` argument and the auth runtime filter
     are enhanced filters (ANDed); when either exists it replaces argument filtering, because
     AppSync does not combine basic and enhanced filtering."""
-    try:
-        auth_filter = policy.subscription_filter(model, identity, arguments) if model is not None else None
-    except AppSyncError as failure:
-        raise StartRejected([messages.field_error(failure)]) from failure
     filter_input = arguments.get(filter_argument) if filter_argument else None
     try:
         enhanced = all_of(
