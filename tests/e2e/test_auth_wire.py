@@ -8,6 +8,7 @@ builders as the unit matrix, signed for the server's real host and port.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 
@@ -124,3 +125,44 @@ async def test_gql_jwt_and_api_key_authentication(server: RunningEmulator) -> No
     assert (await gql_execute(server, jwt_auth))["listNotes"] == {"items": []}
     api_key = appsync_auth.AppSyncApiKeyAuthentication(host=server.host, api_key=GOOD_KEY)
     assert json.dumps(await gql_execute(server, api_key)) == '{"listNotes": {"items": []}}'
+
+
+# --- gql over the real-time WebSocket: the connection and each start are signed separately ------
+
+websockets_transport = pytest.importorskip("gql.transport.appsync_websockets")
+
+
+async def first_event(server: RunningEmulator, auth: object) -> dict:
+    """Subscribe with ``auth`` and create notes (API key, over HTTP) until the subscription sees one."""
+    transport = websockets_transport.AppSyncWebsocketsTransport(url=server.realtime_url, auth=auth)
+    subscription = gql.gql("subscription { onCreateNote { id text } }")
+
+    async def listen() -> dict:
+        async with gql.Client(transport=transport, fetch_schema_from_transport=False) as session:
+            async for event in session.subscribe(subscription):
+                return event
+        raise AssertionError("subscription ended without an event")
+
+    listener = asyncio.create_task(listen())
+    async with httpx.AsyncClient(timeout=10) as client:
+        for _ in range(50):
+            done, _ = await asyncio.wait({listener}, timeout=0.2)
+            if done:
+                return listener.result()
+            mutation = {"query": 'mutation { createNote(input: {text: "hi"}) { id text } }'}
+            await client.post(server.graphql_url, json=mutation, headers={"x-api-key": GOOD_KEY})
+    listener.cancel()
+    raise AssertionError("no subscription event within 10 s")
+
+
+async def test_gql_realtime_with_iam_signatures(server: RunningEmulator) -> None:
+    auth = appsync_auth.AppSyncIAMAuthentication(host=server.host, region_name="us-east-1", credentials=TEMPORARY)
+    event = await first_event(server, auth)
+    assert event["onCreateNote"]["text"] == "hi"
+
+
+async def test_gql_realtime_connection_with_a_wrong_secret_is_refused(server: RunningEmulator) -> None:
+    wrong = Credentials(TEMPORARY.access_key, "not-the-secret", TEMPORARY.token)
+    auth = appsync_auth.AppSyncIAMAuthentication(host=server.host, region_name="us-east-1", credentials=wrong)
+    with pytest.raises(exceptions.TransportError):
+        await asyncio.wait_for(first_event(server, auth), timeout=20)
