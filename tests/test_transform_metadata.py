@@ -299,3 +299,23 @@ def test_non_model_types_get_inputs_and_pass_through() -> None:
     assert "nearby(lat: Float!, radius: Int = 10): [Shop]" in sdl_block(api.sdl, "type Query")
     assert api.root("Query", "nearby").kind == "custom"
     assert not api.models["Shop"].fields["address"].is_scalar
+
+
+def test_schema_details_kept_from_the_input() -> None:
+    sdl = """
+      interface Node { id: ID! }
+      type Post implements Node @model @aws_cognito_user_pools {
+        id: ID!
+        title: String @deprecated(reason: "use name")
+        blog: Blog @belongsTo
+      }
+      type Blog @model { id: ID! posts: [Post] @hasMany }
+      union Result = Post | Blog
+    """
+    api = transform(sdl, TransformOptions(additional_auth=("AMAZON_COGNITO_USER_POOLS",)))
+    post = sdl_block(api.sdl, "type Post")
+    assert post.startswith("type Post implements Node @aws_cognito_user_pools")
+    assert '@deprecated(reason: "use name")' in post
+    assert "union Result = Post | Blog" in api.sdl
+    # Amplify also lists an implicit hasMany's foreign key in the parent's subscription filter
+    assert "blogPostsId: ModelSubscriptionIDInput" in sdl_block(api.sdl, "input ModelSubscriptionBlogFilterInput")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from emulator.apimodel import IndexSpec, KeySpec, RelationSpec
 from emulator.transform.errors import schema_error
 from emulator.transform.keys import ModelKeys
+from emulator.transform.model import kept_directives
 from emulator.transform.naming import camel_case
 from emulator.transform.parse import DirectiveUse, FieldDef, ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan
@@ -39,9 +40,11 @@ def _relation_field(effects: RelationEffects, obj: ObjectDef, source_field: Fiel
                     sort_argument: object = None) -> None:
     if source_field.type.is_list:
         plan = FieldPlan(source_field.name, TypeRef(f"Model{related.name}Connection"), "relation", "model",
-                         args=connection_arguments(related.name, sort_argument))  # type: ignore[arg-type]
+                         args=connection_arguments(related.name, sort_argument),  # type: ignore[arg-type]
+                         directives=kept_directives(source_field.node))
     else:
-        plan = FieldPlan(source_field.name, source_field.type, "relation", "model")
+        plan = FieldPlan(source_field.name, source_field.type, "relation", "model",
+                         directives=kept_directives(source_field.node))
     effects.fields[(obj.name, source_field.name)] = plan
 
 

@@ -49,6 +49,7 @@ class OutType:
     fields: list[OutField] = field(default_factory=list)
     values: list[str] = field(default_factory=list)  # enum values
     directives: list[str] = field(default_factory=list)
+    interfaces: list[str] = field(default_factory=list)
 
     def field(self, name: str) -> OutField | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -72,7 +73,8 @@ class OutType:
             body = "\n".join(f"  {value}" for value in self.values)
             return f"enum {self.name}{directives} {{\n{body}\n}}"
         body = "\n".join(f.print() if self.kind == "type" else "  " + _input_field(f) for f in self.fields)
-        return f"{self.kind} {self.name}{directives} {{\n{body}\n}}"
+        implements = f" implements {' & '.join(self.interfaces)}" if self.interfaces else ""
+        return f"{self.kind} {self.name}{implements}{directives} {{\n{body}\n}}"
 
 
 def _input_field(out_field: OutField) -> str:

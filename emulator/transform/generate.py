@@ -16,6 +16,7 @@ from emulator.transform.auth import ModelAuth, field_directives
 from emulator.transform.authrules import read_rules
 from emulator.transform.document import Argument, OutField, OutputDocument, OutType
 from emulator.transform.inputs import add_common_inputs, add_non_model_input, add_sort_key_inputs
+from emulator.transform.model import kept_directives
 from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, ObjectDef, SourceSchema, TypeRef
@@ -34,8 +35,7 @@ class Planned:
 
 
 def _kept_directives(node: DefinitionNode | FieldDefinitionNode) -> list[str]:
-    """Directives written by the user that AppSync itself understands (``@aws_*``, ``@deprecated``)."""
-    return [print_ast(d) for d in getattr(node, "directives", None) or () if d.name.value not in AMPLIFY_DIRECTIVES]
+    return list(kept_directives(node))
 
 
 def _arguments(node: FieldDefinitionNode) -> list[Argument]:
@@ -63,7 +63,7 @@ def _non_model_type(obj: ObjectDef, options: TransformOptions, dialect: Dialect,
             out.add_directives(field_directives(f"{obj.name}:{source_field.name}", rules[source_field.name],
                                                 options.default_provider))
         fields.append(out)
-    out_type = OutType("type", obj.name, fields, directives=_kept_directives(obj.node))
+    out_type = OutType("type", obj.name, fields, directives=_kept_directives(obj.node), interfaces=list(obj.interfaces))
     if sandbox and dialect.version == "v2" and "@aws_iam" not in out_type.directives:
         out_type.add_directives(["@aws_iam"])
     return out_type

@@ -121,6 +121,8 @@ def add_subscription_filter_input(document: OutputDocument, plan: ModelPlan, hid
               and f.name not in hidden]
     fields += _logic(name, with_not=False)
     present = {n for n, _ in fields}
+    fields += [(n, t) for n, t in plan.extra_subscription_filters if n not in present]
+    present = {n for n, _ in fields}
     fields += [(owner, "ModelStringInput") for owner in owner_fields if owner not in present]
     document.add(_input(name, fields))
     return name

@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import print_ast
+
 from emulator.apimodel import ModelOperations
 from emulator.transform.naming import operation_name
 from emulator.transform.parse import ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldKind, FieldPlan, SubscriptionPlan
+from emulator.transform.vocabulary import AMPLIFY_DIRECTIVES
 
 RELATION_DIRECTIVES = ("hasMany", "hasOne", "belongsTo", "manyToMany", "connection")
 
@@ -102,6 +105,12 @@ def _read_timestamps(args: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return created, updated
 
 
+def kept_directives(node: Any) -> tuple[str, ...]:
+    """Directives written by the user that AppSync itself understands (``@aws_*``, ``@deprecated``)."""
+    return tuple(print_ast(d) for d in getattr(node, "directives", None) or ()
+                 if d.name.value not in AMPLIFY_DIRECTIVES)
+
+
 def field_kind(type_name: str, schema: SourceSchema) -> FieldKind:
     if type_name in schema.enums:
         return "enum"
@@ -122,6 +131,7 @@ def declared_fields(obj: ObjectDef, schema: SourceSchema) -> list[FieldPlan]:
             source_field.type,
             "relation" if is_relation else "declared",
             field_kind(source_field.type.name, schema),
+            directives=kept_directives(source_field.node),
         ))
     return plans
 

@@ -19,6 +19,7 @@ from emulator.transform.inputs import (
     add_subscription_filter_input,
     add_update_input,
 )
+from emulator.transform.model import kept_directives
 from emulator.transform.parse import SourceSchema
 from emulator.transform.plan import Dialect, ModelPlan
 from emulator.transform.sortkeys import sort_key_argument
@@ -30,8 +31,13 @@ def _key_type(plan: ModelPlan, name: str) -> str:
 
 
 def model_type(plan: ModelPlan, auth: ModelAuth) -> OutType:
-    fields = [OutField(f.name, str(f.type), list(f.args)) for f in plan.fields if f.role != "hidden_fk"]
-    return OutType("type", plan.name, fields, directives=auth.type_directives())
+    fields = [OutField(f.name, str(f.type), list(f.args), list(f.directives))
+              for f in plan.fields if f.role != "hidden_fk"]
+    written = list(kept_directives(plan.source.node)) if plan.source is not None else []
+    interfaces = list(plan.source.interfaces) if plan.source is not None else []
+    out = OutType("type", plan.name, fields, directives=written, interfaces=interfaces)
+    out.add_directives(auth.type_directives())
+    return out
 
 
 def needs_connection(plan: ModelPlan, referenced: set[str]) -> bool:

@@ -42,6 +42,7 @@ class FieldPlan:
     kind: FieldKind
     args: tuple[Argument, ...] = ()
     create_non_null: bool = False  # foreign keys: required in the create input (follows the relation field)
+    directives: tuple[str, ...] = ()  # AppSync directives the user wrote on the field (``@aws_*``, ``@deprecated``)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class ModelPlan:
     key_types: dict[str, KeyAttributeType] = field(default_factory=dict)
     declares_id: bool = True  # the schema (or the implicit id) gives the type an ``id`` field
     has_key_directive: bool = False  # @primaryKey / primary @key: get/list take the key fields
+    extra_subscription_filters: tuple[tuple[str, str], ...] = ()  # (field, input type) added by relations
 
     def field(self, name: str) -> FieldPlan | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -83,5 +83,6 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
         key_types=key_types,
         declares_id=declares_id,
         has_key_directive=keys.has_key_directive,
+        extra_subscription_filters=tuple(effects.subscription_filter_extras.get(obj.name, [])),
     )
     return plan, auth

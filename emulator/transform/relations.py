@@ -14,8 +14,9 @@ from emulator.apimodel import IndexSpec, KeySpec, RelationSpec
 from emulator.transform.document import Argument
 from emulator.transform.errors import schema_error
 from emulator.transform.keys import ModelKeys
+from emulator.transform.model import kept_directives
 from emulator.transform.naming import camel_case
-from emulator.transform.parse import DirectiveUse, FieldDef, ObjectDef, SourceSchema, TypeRef
+from emulator.transform.parse import SCALAR_BASES, DirectiveUse, FieldDef, ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan
 from emulator.transform.sortkeys import SortKeyArgument, sort_key_argument
 
@@ -29,6 +30,8 @@ class RelationEffects:
     added_fields: dict[str, list[FieldPlan]] = field(default_factory=dict)
     added_indexes: dict[str, list[IndexSpec]] = field(default_factory=dict)
     sort_arguments: list[SortKeyArgument] = field(default_factory=list)
+    # Amplify quirk: an implicit hasMany also lists its foreign keys in the *parent's* subscription filter
+    subscription_filter_extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def add_field(self, model: str, plan: FieldPlan) -> None:
         existing = self.added_fields.setdefault(model, [])
@@ -153,13 +156,17 @@ def _has_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directi
                                 related.name, effects)
         index = f"gsi-{obj.name}.{source_field.name}"
         target_key = KeySpec(foreign[0], foreign[1:])
+        extras = effects.subscription_filter_extras.setdefault(obj.name, [])
+        for name, key_field in zip(foreign, context.primary(obj.name).fields, strict=True):
+            base = SCALAR_BASES.get(context.key_type(obj.name, key_field), "String")
+            extras.append((name, f"ModelSubscription{base}Input"))
         effects.add_index(related.name, IndexSpec(index, target_key))
         source_fields = context.primary(obj.name).fields
     if sort_argument is not None:
         effects.sort_arguments.append(sort_argument)
     effects.fields[(obj.name, source_field.name)] = FieldPlan(
         source_field.name, TypeRef(f"Model{related.name}Connection"), "relation", "model",
-        args=connection_arguments(related.name, sort_argument),
+        args=connection_arguments(related.name, sort_argument), directives=kept_directives(source_field.node),
     )
     effects.relations.setdefault(obj.name, []).append(RelationSpec(
         kind, source_field.name, related.name, tuple(source_fields), target_key, index, limit))  # type: ignore[arg-type]
@@ -203,6 +210,6 @@ def _belongs_to(context: _Context, obj: ObjectDef, source_field: FieldDef, direc
 def _single(context: _Context, obj: ObjectDef, source_field: FieldDef, related: ObjectDef, kind: str,
             fields: tuple[str, ...], effects: RelationEffects) -> None:
     effects.fields[(obj.name, source_field.name)] = FieldPlan(
-        source_field.name, source_field.type, "relation", "model")
+        source_field.name, source_field.type, "relation", "model", directives=kept_directives(source_field.node))
     effects.relations.setdefault(obj.name, []).append(RelationSpec(
         kind, source_field.name, related.name, fields, context.primary(related.name)))  # type: ignore[arg-type]
