@@ -1,14 +1,19 @@
 """Running the app under uvicorn: start-up lines, readiness, graceful shutdown.
 
-uvicorn handles SIGINT/SIGTERM by finishing in-flight requests, closing WebSockets (close frame
-1012 "service restart" becomes 1001 here via the app's shutdown) and returning, so ``serve``
-returns 0 and the process exits cleanly.
+On SIGINT or SIGTERM uvicorn finishes in-flight requests and closes WebSockets; the contract
+then wants exit status 0, while uvicorn re-raises the signal after a graceful stop (which would
+end the process with -15). ``EmulatorServer`` keeps uvicorn's handling but not the re-raise.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import time
+from collections.abc import Generator
+from types import FrameType
 
 import uvicorn
 
@@ -35,15 +40,47 @@ def startup_lines(state: AppState) -> list[str]:
     return lines
 
 
+class EmulatorServer(uvicorn.Server):
+    """uvicorn's server, printing our start-up lines and exiting 0 on SIGINT/SIGTERM."""
+
+    def __init__(self, config: uvicorn.Config, state: AppState) -> None:
+        super().__init__(config)
+        self.state = state
+
+    async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
+        await super().startup(sockets)
+        if self.started:
+            for line in startup_lines(self.state):
+                print(line, flush=True)
+            print(f"Ready in {time.perf_counter() - self.state.started_at:.2f}s", flush=True)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        handled = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, self._graceful_exit) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+    def _graceful_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True  # a second Ctrl-C stops waiting for in-flight work
+        self.should_exit = True
+
+
 def serve(settings: Settings) -> int:
     try:
         state = build_state(settings)
     except StartupError as exc:
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
-    app = create_app(state)
     config = uvicorn.Config(
-        app,
+        create_app(state),
         host=settings.host,
         port=settings.port,
         log_level="warning",
@@ -51,20 +88,6 @@ def serve(settings: Settings) -> int:
         lifespan="on",
         timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
-    original_startup = server.startup
-
-    async def startup(sockets=None):  # type: ignore[no-untyped-def]
-        await original_startup(sockets)
-        if server.started:
-            for line in startup_lines(state):
-                print(line, flush=True)
-            print(f"Ready in {time.perf_counter() - state.started_at:.2f}s", flush=True)
-
-    server.startup = startup  # type: ignore[method-assign]
-    try:
-        server.run()
-    except OSError as exc:
-        print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
-        return 2
+    server = EmulatorServer(config, state)
+    server.run()
     return 0 if server.started else 2
