@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def own_moto_state() -> Iterator[None]:
-    """moto's tables are process-global: give them back to other tests' engines afterwards."""
+    """moto's tables are process-global: start empty, give them back to other tests' engines after."""
     from moto.dynamodb.models import dynamodb_backends
 
     saved = {account: dict(regions) for account, regions in dynamodb_backends.items()}
+    dynamodb_backends.clear()
     yield
     dynamodb_backends.clear()
     for account, regions in saved.items():
