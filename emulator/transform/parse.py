@@ -28,7 +28,7 @@ from graphql import (
     TypeNode,
     parse,
 )
-from graphql.execution.values import get_directive_values
+from graphql.execution.values import get_argument_values
 from graphql.validation.validate import validate_sdl
 
 from emulator.apimodel import TransformerVersion
@@ -172,8 +172,7 @@ def parse_document(sdl: str) -> DocumentNode:
         return parse(sdl)
     except GraphQLError as error:
         location = error.locations[0] if error.locations else None
-        message = error.message.replace("Syntax Error: ", "Syntax Error: ", 1)
-        raise SchemaError(message, location.line if location else None, location.column if location else None) from None
+        raise SchemaError(error.message, location.line if location else None, location.column if location else None) from None
 
 
 def used_directive_names(document: DocumentNode) -> list[tuple[str, DirectiveNode]]:
@@ -233,34 +232,19 @@ def _check_vocabulary(document: DocumentNode, version: TransformerVersion, schem
 
 
 def _directive_uses(node: Any, schema: GraphQLSchema) -> tuple[DirectiveUse, ...]:
+    """Each applied directive with its arguments coerced by the vocabulary's declared types."""
     uses = []
     for directive in getattr(node, "directives", None) or ():
-        name = directive.name.value
-        definition = schema.get_directive(name)
+        definition = schema.get_directive(directive.name.value)
         args: Mapping[str, Any] = {}
         if definition is not None:
             try:
-                args = get_directive_values(definition, node, hide_suggestions=True) or {}
+                args = get_argument_values(definition, directive, hide_suggestions=True)
             except GraphQLError as error:
                 raise schema_error(_quoted_like_graphql_js(error.message), directive) from None
-            # get_directive_values reads the first directive of that name; repeatable ones need their own node
-            if sum(1 for d in node.directives if d.name.value == name) > 1:
-                args = _values_of_single(definition, directive)
         given = frozenset(a.name.value for a in directive.arguments or ())
-        uses.append(DirectiveUse(name, args, directive, given))
+        uses.append(DirectiveUse(directive.name.value, args, directive, given))
     return tuple(uses)
-
-
-def _values_of_single(definition: Any, directive: DirectiveNode) -> Mapping[str, Any]:
-    """Arguments of one directive node (for repeatable directives such as ``@key``/``@index``)."""
-
-    class _Holder:
-        directives = (directive,)
-
-    try:
-        return get_directive_values(definition, _Holder(), hide_suggestions=True) or {}  # type: ignore[arg-type]
-    except GraphQLError as error:
-        raise schema_error(_quoted_like_graphql_js(error.message), directive) from None
 
 
 def object_def(node: ObjectTypeDefinitionNode | ObjectTypeExtensionNode, schema: GraphQLSchema) -> ObjectDef:
@@ -306,7 +290,7 @@ def read_schema(document: DocumentNode, version: TransformerVersion) -> SourceSc
             objects[current.name] = current
             continue
         if isinstance(definition, InputObjectTypeDefinitionNode) and definition.name.value == "AMPLIFY":
-            sandbox = sandbox or _is_sandbox_input(definition)
+            sandbox = sandbox or (version == "v2" and _is_sandbox_input(definition))
             continue
         if isinstance(definition, EnumTypeDefinitionNode):
             enums[definition.name.value] = tuple(v.name.value for v in definition.values or ())

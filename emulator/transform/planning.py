@@ -20,7 +20,9 @@ def _model_rules(obj: ObjectDef, options: TransformOptions, version: Transformer
     return read_rules(directive, version, options, obj.name) if directive is not None else None
 
 
-def _field_rules(obj: ObjectDef, options: TransformOptions, version: TransformerVersion) -> dict[str, tuple[AuthRule, ...]]:
+def field_rules_of(obj: ObjectDef, options: TransformOptions,
+                   version: TransformerVersion) -> dict[str, tuple[AuthRule, ...]]:
+    """Field-level ``@auth`` rules of a type, by field."""
     rules = {}
     for source_field in obj.fields:
         directive = source_field.directive("auth")
@@ -54,7 +56,7 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
     resources = [f.name for f in fields]
     fields += implicit_fields(fields, config, needs_id=declares_id)
     model_rules = _model_rules(obj, options, version)
-    field_rules = _field_rules(obj, options, version)
+    field_rules = field_rules_of(obj, options, version)
     list_fields = {f.name for f in fields if f.type.is_list}
     auth = model_auth(obj.name, resources, model_rules, field_rules, options.default_provider, list_fields,
                       sandbox=schema.sandbox and version == "v2", version=version)
