@@ -319,3 +319,22 @@ def test_schema_details_kept_from_the_input() -> None:
     assert "union Result = Post | Blog" in api.sdl
     # Amplify also lists an implicit hasMany's foreign key in the parent's subscription filter
     assert "blogPostsId: ModelSubscriptionIDInput" in sdl_block(api.sdl, "input ModelSubscriptionBlogFilterInput")
+
+
+def test_v1_connection_forms() -> None:
+    api = transform("""
+      type Blog @model { id: ID! posts: [Post] @connection(name: "BP") }
+      type Post @model { id: ID! createdAt: AWSDateTime blog: Blog @connection(name: "BP", sortField: "createdAt") }
+      type Solo @model { id: ID! items: [Item] @connection owner: Item @connection }
+      type Item @model { id: ID! }
+    """, TransformOptions(version="v1"))
+    assert api.models["Blog"].relations["posts"].target_key == KeySpec("postBlogId", ("createdAt",))
+    assert api.models["Post"].index("gsi-BP").key == KeySpec("postBlogId", ("createdAt",))
+    assert "posts(createdAt: ModelStringKeyConditionInput," in sdl_block(api.sdl, "type Blog")
+    solo = api.models["Solo"]
+    assert solo.relations["items"] == RelationSpec(
+        "hasMany", "items", "Item", ("id",), KeySpec("soloItemsId"), "gsi-Solo.items")
+    assert solo.relations["owner"] == RelationSpec("hasOne", "owner", "Item", ("soloOwnerId",), KeySpec("id"))
+    assert "soloItemsId: ID" in sdl_block(api.sdl, "input CreateItemInput")
+    assert "soloItemsId" not in sdl_block(api.sdl, "type Item")  # v1: the key lives only in the inputs
+    assert api.models["Item"].key_types["soloItemsId"] == "S"

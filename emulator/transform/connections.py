@@ -32,7 +32,7 @@ def read_v1_connections(schema: SourceSchema, keys: dict[str, ModelKeys]) -> Rel
             if directive.args.get("fields"):
                 _with_key(schema, keys, obj, source_field, directive, related, effects)
             else:
-                _named(keys, obj, source_field, directive, related, effects)
+                _named(schema, keys, obj, source_field, directive, related, effects)
     return effects
 
 
@@ -87,7 +87,7 @@ def _with_key(schema: SourceSchema, keys: dict[str, ModelKeys], obj: ObjectDef, 
         RelationSpec("hasMany", source_field.name, related.name, fields, target_key, key_name, limit))
 
 
-def _named(keys: dict[str, ModelKeys], obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
+def _named(schema: SourceSchema, keys: dict[str, ModelKeys], obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
            related: ObjectDef, effects: RelationEffects) -> None:
     """``@connection(name:)`` or no arguments: the foreign key lives in the create/update inputs."""
     name = directive.args.get("name")
@@ -106,22 +106,28 @@ def _named(keys: dict[str, ModelKeys], obj: ObjectDef, source_field: FieldDef, d
         if counterpart is not None and counterpart.type.is_list:
             raise schema_error(
                 f"Invalid Connection ({connection}): Many to Many connections are not yet supported.", directive.node)
+        sort_field = None
         if counterpart is not None:
             foreign = key_field or camel_case([related.name, counterpart.name, "id"])
+            sort_field = counterpart.directive("connection").args.get("sortField")  # type: ignore[union-attr]
         else:
             foreign = key_field or camel_case([obj.name, source_field.name, "id"])
             _hidden_key(effects, related.name, foreign, non_null=False)
         index = f"gsi-{connection}"
-        target_key = KeySpec(foreign)
+        target_key = KeySpec(foreign, (sort_field,) if sort_field else ())
         effects.add_index(related.name, IndexSpec(index, target_key))
-        _relation_field(effects, obj, source_field, related)
+        sort_argument = sort_key_argument(related, None, target_key.sort, schema) if sort_field else None
+        if sort_argument is not None:
+            effects.sort_arguments.append(sort_argument)
+        _relation_field(effects, obj, source_field, related, sort_argument)
         effects.relations.setdefault(obj.name, []).append(RelationSpec(
             "hasMany", source_field.name, related.name, keys[obj.name].primary.fields[:1], target_key, index, limit))
         return
     foreign = key_field or camel_case([obj.name, source_field.name, "id"])
     _hidden_key(effects, obj.name, foreign, non_null=source_field.type.non_null)
     if counterpart is not None:
-        effects.add_index(obj.name, IndexSpec(f"gsi-{connection}", KeySpec(foreign)))
+        sort_field = directive.args.get("sortField")
+        effects.add_index(obj.name, IndexSpec(f"gsi-{connection}", KeySpec(foreign, (sort_field,) if sort_field else ())))
     _relation_field(effects, obj, source_field, related)
     kind = "belongsTo" if counterpart is not None else "hasOne"
     effects.relations.setdefault(obj.name, []).append(RelationSpec(
