@@ -66,7 +66,12 @@ def _suggestion(ctx: ResolverContext, model: ModelSpec, field: str) -> str:
         if index.key.partition == field:
             return f"index {index.name} is keyed on {model.name}.{field}; give it a queryField to query it"
     if ctx.api.version == "v1":
-        return f'a @key(name: "by{field[:1].upper()}{field[1:]}", fields: ["{field}"]) on {model.name} would let a Query serve this'
+        suffix = field[:1].upper() + field[1:]
+        query = f"{model.name[:1].lower()}{model.name[1:]}sBy{suffix}"  # v1 pluralises with a plain "s"
+        return (
+            f'a @key(name: "by{suffix}", fields: ["{field}"], queryField: "{query}") on {model.name}'
+            " would let a Query serve this"
+        )
     return f"an @index on {model.name}.{field} would let a Query serve this"
 
 

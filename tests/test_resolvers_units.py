@@ -14,7 +14,7 @@ from resolvers.dynamo_errors import appsync_error, call
 from resolvers.expressions import Placeholders, update_expression
 from resolvers.filters import combine_and, compile_filter
 from resolvers.keys import composite_value, sort_argument_name
-from resolvers.limit_hint import equality_fields, filter_fields
+from resolvers.limit_hint import equality_fields, filter_fields, short_page_hint
 from resolvers.tokens import decode_token, encode_token
 from resolvers.values import (
     UnsupportedValue,
@@ -25,7 +25,7 @@ from resolvers.values import (
     to_attribute,
     to_item,
 )
-from tests.resolvers_engine import Harness, v2_api
+from tests.resolvers_engine import Harness, v1_api, v2_api
 
 
 @pytest.mark.parametrize(
@@ -138,3 +138,18 @@ def test_call_counts_and_maps_every_failure() -> None:
     with pytest.raises(AppSyncError) as caught:
         call(ctx, "put_item", TableName="t")
     assert caught.value.error_type == "DynamoDB:ValidationException" and ctx.dynamodb_calls == 1
+
+
+def test_hint_suggests_the_directive_of_the_schema_version() -> None:
+    v1 = Harness(v1_api(), None)
+    model = v1.api.models["Blog"]
+    hint = short_page_hint(v1.ctx(), "listBlogs", model, 10, 0, {"name": {"eq": "x"}}, None)
+    assert hint == (
+        'listBlogs read 10 items, kept 0 (filter on name); a @key(name: "byName", fields: ["name"], '
+        'queryField: "blogsByName") on Blog would let a Query serve this'
+    )
+    v2 = Harness(v2_api(), None)
+    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 100, 1, {"rating": {"gt": 1}}, None)
+    assert hint.endswith("(filter on rating); no key can serve this filter; keep paging with nextToken until it is null")
+    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 100, 1, None, {"blogPostsId": {"eq": "b"}})
+    assert "(auth filter on blogPostsId); index gsi-Blog.posts is keyed on Post.blogPostsId" in hint
