@@ -338,3 +338,19 @@ def test_v1_connection_forms() -> None:
     assert "soloItemsId: ID" in sdl_block(api.sdl, "input CreateItemInput")
     assert "soloItemsId" not in sdl_block(api.sdl, "type Item")  # v1: the key lives only in the inputs
     assert api.models["Item"].key_types["soloItemsId"] == "S"
+
+
+def test_options_from_settings_and_feature_flags() -> None:
+    from emulator.settings import AuthSettings, Settings
+
+    settings = Settings(transformer="v1", auth=AuthSettings(default="AMAZON_COGNITO_USER_POOLS", additional=("API_KEY",)),
+                        extra={"amplify": {"feature_flags": {"improvepluralization": True}}})
+    options = TransformOptions.from_settings(settings)
+    assert (options.version, options.default_auth, options.additional_auth) == ("v1", "AMAZON_COGNITO_USER_POOLS",
+                                                                                 ("API_KEY",))
+    assert options.improve_pluralization is True
+    api = transform("type Inventory @model { id: ID! }", options)
+    assert api.root("Query", "listInventories") is not None
+    flagged = TransformOptions().with_feature_flags({"enableAutoIndexQueryNames": False})
+    assert transform('type A @model { id: ID! b: String @index(name: "byB") }', flagged).models["A"].indexes[0] \
+        .query_field is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from emulator.apimodel import Provider, TransformerVersion
 from emulator.settings import AUTH_MODES, Settings
@@ -14,6 +16,13 @@ MODE_PROVIDERS: dict[str, Provider] = {
     "AWS_IAM": "identityPool",
     "OPENID_CONNECT": "oidc",
     "AWS_LAMBDA": "function",
+}
+
+
+_FLAG_OPTIONS = {
+    "improvepluralization": "improve_pluralization",
+    "usesubusernamefordefaultidentityclaim": "use_sub_username_for_default_identity_claim",
+    "enableautoindexquerynames": "enable_auto_index_query_names",
 }
 
 
@@ -39,12 +48,24 @@ class TransformOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TransformOptions:
+        """Auth modes and version from the settings; feature flags from an Amplify project's ``cli.json``."""
         version = settings.transformer if settings.transformer in ("v1", "v2") else None
-        return cls(
+        options = cls(
             version=version,  # type: ignore[arg-type]
             default_auth=settings.auth.default,
             additional_auth=tuple(m for m in settings.auth.additional if m != settings.auth.default),
         )
+        amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
+        return options.with_feature_flags(amplify.get("feature_flags") or {})
+
+    def with_feature_flags(self, flags: Mapping[str, Any]) -> TransformOptions:
+        """These options with Amplify's ``graphqltransformer`` feature flags (names case-insensitive)."""
+        lowered = {str(k).lower(): v for k, v in flags.items()}
+        chosen: dict[str, Any] = {}
+        for flag, option in _FLAG_OPTIONS.items():
+            if isinstance(lowered.get(flag), bool):
+                chosen[option] = lowered[flag]
+        return replace(self, **chosen)
 
     @property
     def default_provider(self) -> Provider:
