@@ -4,6 +4,7 @@ A running emulator serves ``seed-v2.graphql`` plus an owner-only ``Note``, with 
 default mode and IAM and API key added, so both checks meet: AppSync's ``@aws_*`` directives
 first, then Amplify's rules in the resolvers. The owner has full access, other users only read,
 IAM (the auth role) creates and updates, API key is denied; ``Post`` has no ``@auth`` (denied).
+``FieldLevel`` checks a field rule per item.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ type Post @model {
 type Note @model @auth(rules: [{ allow: owner }]) {
   id: ID!
   text: String
+}
+
+type FieldLevel @model @auth(rules: [{ allow: owner }, { allow: private, operations: [read] }, { allow: public, operations: [read] }]) {
+  id: ID!
+  content: String
+  secret: String @auth(rules: [{ allow: owner }])
 }
 """
 API_KEY = "da2-authruleswire00000000000000"
@@ -161,3 +168,18 @@ def test_owner_list_pages_are_filtered_after_the_limit(server: RunningEmulator, 
             break
     assert sorted(seen) == ["n0", "n4", "n8"]
     assert pages >= 3  # 12 items read 4 at a time
+
+
+def test_field_rule_is_checked_per_item(server: RunningEmulator, tokens: dict[str, str]) -> None:
+    create = "mutation { createFieldLevel(input: {id: \"f1\", content: \"c\", secret: \"s\"}) { id secret owner } }"
+    created = call(server, create, token=tokens["alice"])
+    assert created["data"]["createFieldLevel"] == {"id": "f1", "secret": None, "owner": "alice"}, created
+    query = "query { getFieldLevel(id: \"f1\") { content secret } }"
+    assert call(server, query, token=tokens["alice"])["data"] == {"getFieldLevel": {"content": "c", "secret": "s"}}
+    for auth in ({"token": tokens["bob"]}, {"api_key": API_KEY}):
+        body = call(server, query, **auth)
+        assert body["data"] == {"getFieldLevel": {"content": "c", "secret": None}}, body
+        (error,) = body["errors"]
+        assert error["path"] == ["getFieldLevel", "secret"]
+        assert (error["errorType"], error["message"]) == ("Unauthorized",
+                                                          "Not Authorized to access secret on type FieldLevel")
