@@ -19,7 +19,6 @@ class ModelKeys:
     primary: KeySpec
     indexes: tuple[IndexSpec, ...]
     has_key_directive: bool  # a @primaryKey / primary @key was written (it reshapes get/list/inputs)
-    primary_node_field: str | None = None
 
 
 def attribute_type(type_name: str, schema: SourceSchema) -> KeyAttributeType:
@@ -58,23 +57,25 @@ def auto_index_name(model: str, fields: list[str]) -> str:
     return f"{lower_first(english_plural(model))}By{'And'.join(upper_first(f) for f in fields)}"
 
 
-def _check_key_field(obj: ObjectDef, name: str, schema: SourceSchema, directive: DirectiveUse, message: str) -> FieldDef:
+def _check_key_field(obj: ObjectDef, name: str, directive: DirectiveUse, message: str) -> FieldDef:
     target = obj.field(name)
     if target is None:
         raise schema_error(message, directive.arg_node("sortKeyFields"))
     return target
 
 
-def _require_scalar(obj: ObjectDef, target: FieldDef, schema: SourceSchema, directive: DirectiveUse, message: str) -> None:
+def _require_scalar(target: FieldDef, schema: SourceSchema, directive: DirectiveUse, message: str) -> None:
+    """Key fields are single scalars or enums, and never Boolean (DynamoDB keys are S, N or B)."""
     if not schema.is_scalar_or_enum(target.type.name) or target.type.is_list:
         raise schema_error(message, directive.node)
+    if SCALAR_BASES.get(target.type.name) == "Boolean":
+        raise schema_error("Boolean values cannot be used as sort keys.", directive.node)
 
 
 def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = True) -> ModelKeys:
     """``@primaryKey(sortKeyFields)`` and every ``@index(name, sortKeyFields, queryField)``."""
     primary = KeySpec("id")
     has_primary = False
-    primary_field: str | None = None
     for source_field in obj.fields:
         directive = source_field.directive("primaryKey")
         if directive is None:
@@ -82,7 +83,6 @@ def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = 
         if has_primary:
             raise schema_error(f"You may only supply one primary key on type '{obj.name}'.", directive.node)
         has_primary = True
-        primary_field = source_field.name
         primary = KeySpec(source_field.name, _primary_sort_fields(obj, source_field, directive, schema))
     indexes: list[IndexSpec] = []
     for source_field in obj.fields:
@@ -94,7 +94,7 @@ def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = 
                     f"You may only supply one @index with the name '{index.name}' on type '{obj.name}'.", directive.node
                 )
             indexes.append(index)
-    return ModelKeys(primary, tuple(indexes), has_primary, primary_field)
+    return ModelKeys(primary, tuple(indexes), has_primary)
 
 
 def _primary_sort_fields(obj: ObjectDef, key_field: FieldDef, directive: DirectiveUse,
@@ -104,12 +104,12 @@ def _primary_sort_fields(obj: ObjectDef, key_field: FieldDef, directive: Directi
         raise schema_error(f"@primaryKey field '{key_field.name}' cannot reference itself.", directive.node)
     if not key_field.type.non_null:
         raise schema_error(f"The primary key on type '{obj.name}' must reference non-null fields.", directive.node)
-    _require_scalar(obj, key_field, schema, directive,
+    _require_scalar(key_field, schema, directive,
                     f"The primary key on type '{obj.name}.{key_field.name}' cannot be a non-scalar.")
     for name in sort_fields:
-        target = _check_key_field(obj, name, schema, directive,
+        target = _check_key_field(obj, name, directive,
                                   f"Can't find field '{name}' in {obj.name}, but it was specified in the primary key.")
-        _require_scalar(obj, target, schema, directive,
+        _require_scalar(target, schema, directive,
                         f"The primary key's sort key on type '{obj.name}.{name}' cannot be a non-scalar.")
         if not target.type.non_null:
             raise schema_error(f"The primary key on type '{obj.name}' must reference non-null fields.", directive.node)
@@ -134,13 +134,13 @@ def _read_index(obj: ObjectDef, key_field: FieldDef, directive: DirectiveUse, sc
             f"Invalid @index '{name}'. You may not create an index where the partition key is the same as that of "
             "the primary key unless the primary key has a sort field. You cannot have a local secondary index "
             "without a sort key in the primary key.", directive.node)
-    _require_scalar(obj, key_field, schema, directive,
+    _require_scalar(key_field, schema, directive,
                     f"Index '{name}' on type '{obj.name}.{key_field.name}' cannot be a non-scalar.")
     for sort_name in sort_fields:
         target = _check_key_field(
-            obj, sort_name, schema, directive,
+            obj, sort_name, directive,
             f"Can't find field '{sort_name}' in {obj.name}, but it was specified in index '{name}'.")
-        _require_scalar(obj, target, schema, directive,
+        _require_scalar(target, schema, directive,
                         f"The sort key of index '{name}' on type '{obj.name}.{sort_name}' cannot be a non-scalar.")
     return IndexSpec(name, KeySpec(key_field.name, sort_fields), query_field)
 
