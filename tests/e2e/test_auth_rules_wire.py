@@ -9,6 +9,7 @@ IAM (the auth role) creates and updates, API key is denied; ``Post`` has no ``@a
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -17,6 +18,10 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from gql import Client, GraphQLRequest
+from gql.transport.appsync_auth import AppSyncJWTAuthentication
+from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
+from gql.transport.exceptions import TransportQueryError
 
 from emulator.testing import RunningEmulator
 
@@ -183,3 +188,34 @@ def test_field_rule_is_checked_per_item(server: RunningEmulator, tokens: dict[st
         assert error["path"] == ["getFieldLevel", "secret"]
         assert (error["errorType"], error["message"]) == ("Unauthorized",
                                                           "Not Authorized to access secret on type FieldLevel")
+
+
+def _subscriber(server: RunningEmulator, token: str) -> Client:
+    auth = AppSyncJWTAuthentication(host=server.host, jwt=token)
+    url = server.graphql_url.replace("http://", "ws://")
+    return Client(transport=AppSyncWebsocketsTransport(url=url, auth=auth, ack_timeout=10, connect_timeout=10))
+
+
+async def test_owner_subscription_hears_only_the_callers_items(server: RunningEmulator, tokens: dict[str, str]) -> None:
+    create = "mutation($t: String) { createNote(input: {text: $t}) { id text owner } }"
+    async with _subscriber(server, tokens["alice"]) as session:
+
+        async def first() -> Any:
+            async for result in session.subscribe(GraphQLRequest("subscription { onCreateNote { text owner } }")):
+                return result
+
+        listening = asyncio.create_task(first())
+        await asyncio.sleep(1.0)  # let the start be acknowledged
+        await asyncio.to_thread(call, server, create, {"t": "from bob"}, token=tokens["bob"])
+        await asyncio.to_thread(call, server, create, {"t": "from alice"}, token=tokens["alice"])
+        event = await asyncio.wait_for(listening, 15)
+    assert event == {"onCreateNote": {"text": "from alice", "owner": "alice"}}
+
+
+async def test_owner_argument_naming_someone_else_is_refused(server: RunningEmulator, tokens: dict[str, str]) -> None:
+    request = GraphQLRequest("subscription { onCreateNote(owner: \"alice\") { text } }")
+    async with _subscriber(server, tokens["bob"]) as session:
+        with pytest.raises(TransportQueryError) as refused:
+            async for _ in session.subscribe(request):
+                break
+    assert "Unauthorized" in json.dumps(refused.value.errors)
