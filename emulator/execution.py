@@ -5,6 +5,9 @@ to ``resolvers.resolve_root``, relational fields to ``resolvers.resolve_relation
 to the policy's field-level read. ``Executor.run`` parses and validates (both cached per query
 text, since clients repeat the same few documents), then executes synchronously in a worker
 thread so blocking boto3 calls never stall the event loop.
+
+The ``@auth`` rules raise ``NotAuthorized`` without knowing which GraphQL field asked; the
+resolvers here complete it with the field and its parent type, as ``$util.unauthorized()`` does.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from graphql import (
 )
 
 from auth.identity import Identity
+from auth.rules_errors import NotAuthorized
 from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
 from emulator.errors import unauthorized
 from emulator.graphql_errors import execution_error, syntax_error, validation_error, variable_error
@@ -66,14 +70,20 @@ def _guarded(resolve: Callable[..., Any], guard: FieldGuard, parent: str, name: 
 
 def _root_resolver(root: RootField) -> Callable[..., Any]:
     def resolver(source: Any, info: Any, **args: Any) -> Any:
-        return resolve_root(info.context, root, args)
+        try:
+            return resolve_root(info.context, root, args)
+        except NotAuthorized as error:
+            raise error.at(info.field_name, info.parent_type.name) from None
 
     return resolver
 
 
 def _relation_resolver(model: ModelSpec, relation: RelationSpec) -> Callable[..., Any]:
     def resolver(source: Any, info: Any, **args: Any) -> Any:
-        return resolve_relation(info.context, model, relation, source, args)
+        try:
+            return resolve_relation(info.context, model, relation, source, args)
+        except NotAuthorized as error:
+            raise error.at(info.field_name, info.parent_type.name) from None
 
     return resolver
 
@@ -82,7 +92,10 @@ def _model_field_resolver(model: ModelSpec, name: str) -> Callable[..., Any]:
     def resolver(source: Any, info: Any, **args: Any) -> Any:
         if not isinstance(source, Mapping):
             return getattr(source, name, None)
-        return info.context.policy.read_field(model, name, info.context.identity, source)
+        try:
+            return info.context.policy.read_field(model, name, info.context.identity, source)
+        except NotAuthorized as error:
+            raise error.at(info.field_name, info.parent_type.name) from None
 
     return resolver
 
