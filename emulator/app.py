@@ -75,7 +75,7 @@ def build_state(settings: Settings) -> AppState:
     return AppState(
         settings=_with_auth(settings, auth_settings),
         engine=engine,
-        auth=AuthGateway(auth_settings, settings.data_dir),
+        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
         executor=build_executor(api, settings),
         policy=AmplifyPolicy(api, auth_settings.iam),
         hub=Hub(),

@@ -247,7 +247,7 @@ class Executor:
             if result.data is None and all(not e.path for e in result.errors):
                 body["errors"] = [variable_error(e) for e in result.errors]
             else:
-                body["errors"] = [execution_error(e) for e in result.errors]
+                body["errors"] = [execution_error(e, self.executable.schema) for e in result.errors]
         published = mutation_results(document, operation_name, result.data)
         return OperationResult(body, operation.operation, published)
 

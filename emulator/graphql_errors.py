@@ -14,7 +14,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_named_type,
+)
 
 from emulator.errors import AppSyncError
 
@@ -35,6 +43,10 @@ _VALIDATION_REWRITES: list[tuple[re.Pattern[str], Rewrite]] = [
     (
         re.compile(r"Field '(\w+)' argument '(\w+)' of type '(.+)' is required, but it was not provided\."),
         lambda m, p: f"Validation error of type MissingFieldArgument: Missing field argument {m[2]} @ '{p}'",
+    ),
+    (
+        re.compile(r"Argument '(\w+)\.(\w+)\((\w+):\)' of type '(.+)' is required, but it was not provided\."),
+        lambda m, p: f"Validation error of type MissingFieldArgument: Missing field argument {m[3]} @ '{p}'",
     ),
     (
         re.compile(r"Unknown argument '(\w+)' on field '(\w+)\.(\w+)'\."),
@@ -143,9 +155,29 @@ def variable_error(error: GraphQLError) -> dict[str, Any]:
     return {"path": None, "locations": _locations(error), "message": message, "errorType": "ValidationError"}
 
 
-def execution_error(error: GraphQLError) -> dict[str, Any]:
+_NON_NULL = re.compile(r"Cannot return null for non-nullable field (\w+)\.(\w+)\.")
+
+
+def _non_null_message(error: GraphQLError, schema: GraphQLSchema | None) -> str | None:
+    """graphql-java's wording for a null in a non-null field (graphql-core raises a TypeError)."""
+    match = _NON_NULL.fullmatch(error.message)
+    if match is None:
+        return None
+    parent, name = match[1], match[2]
+    type_name = "?"
+    parent_type = schema.get_type(parent) if schema is not None else None
+    if isinstance(parent_type, GraphQLObjectType) and name in parent_type.fields:
+        type_name = get_named_type(parent_type.fields[name].type).name
+    path = "/" + "/".join(str(part) for part in (error.path or []))
+    return f"Cannot return null for non-nullable type: '{type_name}' within parent '{parent}' ({path})"
+
+
+def execution_error(error: GraphQLError, schema: GraphQLSchema | None = None) -> dict[str, Any]:
     """A field error during execution: the field is null and the error names its path."""
     original = error.original_error
+    non_null = _non_null_message(error, schema)
+    if non_null is not None:
+        return {"path": error.path, "locations": None, "message": non_null}
     if isinstance(original, AppSyncError):
         return {
             "path": error.path,

@@ -1,0 +1,62 @@
+"""graphql-core's errors reworded as AppSync (graphql-java) words them."""
+
+from graphql import build_schema, graphql_sync, parse, validate
+
+from emulator.errors import AppSyncError
+from emulator.graphql_errors import execution_error, validation_error
+
+SCHEMA = build_schema("type Query { post(id: ID!): Post } type Post { id: ID! title: String! }")
+
+
+def validation_messages(query: str) -> list[str]:
+    document = parse(query)
+    return [validation_error(e, document)["message"] for e in validate(SCHEMA, document)]
+
+
+def test_validation_messages_follow_graphql_java() -> None:
+    assert validation_messages("{ post(id: 1) { nope } }") == [
+        "Validation error of type FieldUndefined: Field 'nope' in type 'Post' is undefined @ 'post/nope'"
+    ]
+    assert validation_messages("{ post { id } }") == [
+        "Validation error of type MissingFieldArgument: Missing field argument id @ 'post'"
+    ]
+    assert validation_messages('{ post(id: 1, x: 2) { id } }') == [
+        "Validation error of type UnknownArgument: Unknown field argument x @ 'post'"
+    ]
+    assert validation_messages("{ post(id: 1) }") == [
+        "Validation error of type SubSelectionRequired: Sub selection required for type Post of field post @ 'post'"
+    ]
+
+
+def test_null_in_non_null_field_is_worded_like_appsync() -> None:
+    result = graphql_sync(SCHEMA, '{ post(id: "1") { title } }', root_value={"post": {"title": None}})
+    (error,) = result.errors or []
+    assert execution_error(error, SCHEMA) == {
+        "path": ["post", "title"],
+        "locations": None,
+        "message": "Cannot return null for non-nullable type: 'String' within parent 'Post' (/post/title)",
+    }
+
+
+def test_resolver_errors_keep_error_type_data_and_info() -> None:
+    def fail(*_: object) -> None:
+        raise AppSyncError("The conditional request failed", "DynamoDB:ConditionalCheckFailedException", {"a": 1}, {"b": 2})
+
+    schema = build_schema("type Query { f: String }")
+    schema.query_type.fields["f"].resolve = fail  # type: ignore[union-attr]
+    (error,) = graphql_sync(schema, "{ f }").errors or []
+    shaped = execution_error(error, schema)
+    assert shaped["errorType"] == "DynamoDB:ConditionalCheckFailedException"
+    assert shaped["data"] == {"a": 1} and shaped["errorInfo"] == {"b": 2}
+    assert shaped["path"] == ["f"] and shaped["locations"] == [{"line": 1, "column": 3, "sourceName": None}]
+
+
+def test_a_bug_never_leaks_a_traceback() -> None:
+    def crash(*_: object) -> None:
+        raise KeyError("internal detail")
+
+    schema = build_schema("type Query { f: String }")
+    schema.query_type.fields["f"].resolve = crash  # type: ignore[union-attr]
+    (error,) = graphql_sync(schema, "{ f }").errors or []
+    shaped = execution_error(error, schema)
+    assert shaped["errorType"] == "InternalFailure" and "internal detail" not in shaped["message"]
