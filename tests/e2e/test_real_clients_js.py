@@ -248,3 +248,21 @@ def test_wrong_credentials_are_refused(
     error_text = json.dumps(result["error"])
     assert "timed out" not in error_text, run.explain()
     assert re.search(r"Unauthori[sz]ed|InvalidSignature|401|403", error_text), run.explain()
+
+
+BAD_API_KEY = {"APPSYNC_API_KEY": "da2-notarealkey0000000000000000"}
+
+
+def test_amplify_reads_the_401_of_a_wrong_api_key_over_http(node: str, server: RunningEmulator) -> None:
+    """Amplify names an HTTP refusal "Unauthorized" only from the ``x-amzn-ErrorType`` header."""
+    run = run_script(node, server, AMPLIFY, "apiKey", {**BAD_API_KEY, "CLIENT_HTTP_ONLY": "1"})
+    assert run.result["ok"] is False and run.result["mutation"] is None, run.explain()
+    errors = run.result["error"]["errors"]
+    assert errors[0]["message"] == "Unauthorized", run.explain()
+
+
+def test_apollo_reads_the_401_of_a_wrong_api_key_over_http(node: str, server: RunningEmulator) -> None:
+    run = run_script(node, server, APOLLO, "API_KEY", {**BAD_API_KEY, "CLIENT_HTTP_ONLY": "1"})
+    assert run.result["ok"] is False and run.result["mutation"] is None, run.explain()
+    error_text = json.dumps(run.result["error"])
+    assert "401" in error_text and "UnauthorizedException" in error_text, run.explain()

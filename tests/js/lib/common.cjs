@@ -9,6 +9,7 @@
  * subscription event of that mutation, runs a query, and prints ONE JSON line on stdout:
  *   {"client", "mode", "ok", "acknowledged", "mutation", "event", "query", "error", "elapsedMs"}
  * Exit status 0 when every step worked, 1 otherwise (the JSON line is printed either way).
+ * CLIENT_HTTP_ONLY=1 skips the subscription (to see how the client reports HTTP-level refusals).
  */
 
 const WS = require('ws');
@@ -55,6 +56,11 @@ function requireEnv(name) {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is required for this auth mode`);
   return value;
+}
+
+/** True when the run should stay on HTTP (mutation and query only). */
+function httpOnly() {
+  return process.env.CLIENT_HTTP_ONLY === '1';
 }
 
 function timeoutMs() {
@@ -162,6 +168,7 @@ module.exports = {
   DOCUMENTS,
   describeError,
   firstMatching,
+  httpOnly,
   installWebSocket,
   parseArgs,
   requireEnv,
