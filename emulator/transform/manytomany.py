@@ -78,7 +78,7 @@ def _auth_rules_text(pair: list[_Side]) -> str:
     return f" @auth(rules: [{', '.join(rules)}])" if rules else ""
 
 
-def _join_sdl(join_name: str, pair: list[_Side]) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
+def _join_sdl(join_name: str, pair: list[_Side], respect_key_names: bool) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
     """The join model's SDL, and per side the join fields that hold that side's key."""
     lines = ["  id: ID!"]
     links = []
@@ -86,7 +86,7 @@ def _join_sdl(join_name: str, pair: list[_Side]) -> tuple[str, list[tuple[str, t
         model = side.model.name
         field_name = lower_first(model)
         partition, sort = _key_fields(side.model)
-        key_field = f"{field_name}{upper_first(partition)}"
+        key_field = f"{field_name}{upper_first(partition) if respect_key_names else 'ID'}"
         sort_fields = [f"{field_name}{name}" for name in sort]
         sort_list = ", ".join(f'"{name}"' for name in sort_fields)
         lines.append(f'  {key_field}: {_type_of(side.model, partition)}! @index(name: "by{model}", '
@@ -109,7 +109,7 @@ def _rewritten_field(side: _Side, join_name: str) -> FieldDef:
     return replace(side.field, type=side.field.type.named(join_name), directives=directives)
 
 
-def add_many_to_many(schema: SourceSchema) -> SourceSchema:
+def add_many_to_many(schema: SourceSchema, respect_key_names: bool = True) -> SourceSchema:
     """``schema`` with a join model per ``@manyToMany`` relation and both sides pointing at it."""
     sides = _sides(schema)
     if not sides:
@@ -119,7 +119,7 @@ def add_many_to_many(schema: SourceSchema) -> SourceSchema:
     for name, pair in sides.items():
         join_name = graphql_name(upper_first(name))
         _validate(name, join_name, pair, schema)
-        sdl, _links = _join_sdl(join_name, pair)
+        sdl, _links = _join_sdl(join_name, pair, respect_key_names)
         node = parse(sdl, no_location=True).definitions[0]
         objects[join_name] = object_def(node, vocabulary)  # type: ignore[arg-type]
         for side in pair:

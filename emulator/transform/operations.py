@@ -57,6 +57,8 @@ def add_model(document: OutputDocument, plan: ModelPlan, auth: ModelAuth, dialec
         document.add(OutType("type", f"Model{plan.name}Connection", [
             OutField("items", f"[{plan.name}]!"), OutField("nextToken", "String")]))
         add_filter_input(document, plan, dialect)
+    for key_name, key in plan.declared_keys:
+        _sort_argument(document, plan, key_name, key.sort, schema)
     roots += _queries(document, plan, auth, dialect, schema)
     if has_mutations:
         roots += _mutations(document, plan, auth, dialect)

@@ -23,6 +23,7 @@ _FLAG_OPTIONS = {
     "improvepluralization": "improve_pluralization",
     "usesubusernamefordefaultidentityclaim": "use_sub_username_for_default_identity_claim",
     "enableautoindexquerynames": "enable_auto_index_query_names",
+    "respectprimarykeyattributesonconnectionfield": "respect_primary_key_attributes_on_connection_field",
 }
 
 
@@ -40,6 +41,7 @@ class TransformOptions:
     improve_pluralization: bool | None = None
     use_sub_username_for_default_identity_claim: bool = True  # v2 owner default claim "sub::username"
     enable_auto_index_query_names: bool = True  # v2 @index without queryField gets ``postsByTitle``
+    respect_primary_key_attributes_on_connection_field: bool = True  # FK names/types follow the related key
 
     def __post_init__(self) -> None:
         for mode in (self.default_auth, *self.additional_auth):

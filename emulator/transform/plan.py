@@ -83,6 +83,9 @@ class ModelPlan:
     declares_id: bool = True  # the schema (or the implicit id) gives the type an ``id`` field
     has_key_directive: bool = False  # @primaryKey / primary @key: get/list take the key fields
     extra_subscription_filters: tuple[tuple[str, str], ...] = ()  # (field, input type) added by relations
+    # keys written with @primaryKey/@index/@key as (index name or None for the table, key): each gets its
+    # sort-key condition input whether or not a query uses it
+    declared_keys: tuple[tuple[str | None, KeySpec], ...] = ()
 
     def field(self, name: str) -> FieldPlan | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.apimodel import AuthRule, TransformerVersion
+from emulator.apimodel import AuthRule, KeySpec, TransformerVersion
 from emulator.transform.auth import ModelAuth, model_auth
 from emulator.transform.authrules import read_rules
 from emulator.transform.defaults import read_defaults
@@ -43,6 +43,11 @@ def _check_required_fields_readable(obj: ObjectDef, auth: ModelAuth) -> None:
             f'fields with at least read permissions. Found model "{obj.name}" with required fields [{listed}] '
             "missing field-level authorization rules.\n\nFor more information visit "
             "https://docs.amplify.aws/cli/graphql/authorization-rules/#field-level-authorization-rules", obj.node)
+
+
+def _declared_keys(keys: ModelKeys) -> tuple[tuple[str | None, KeySpec], ...]:
+    table = ((None, keys.primary),) if keys.has_key_directive else ()
+    return (*table, *((index.name, index.key) for index in keys.indexes))
 
 
 def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, version: TransformerVersion,
@@ -86,5 +91,6 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
         declares_id=declares_id,
         has_key_directive=keys.has_key_directive,
         extra_subscription_filters=tuple(effects.subscription_filter_extras.get(obj.name, [])),
+        declared_keys=_declared_keys(keys),
     )
     return plan, auth

@@ -57,9 +57,21 @@ def connection_arguments(model: str, sort_argument: SortKeyArgument | None) -> t
 class _Context:
     schema: SourceSchema
     keys: dict[str, ModelKeys]
+    respect_key_names: bool = True  # respectPrimaryKeyAttributesOnConnectionField
 
     def primary(self, model: str) -> KeySpec:
         return self.keys[model].primary
+
+    def foreign_key_names(self, owner: str, field_name: str, target: str) -> tuple[str, ...]:
+        """``blogPostsId`` (+ one per sort key); without the flag the partition part is always ``...Id``."""
+        key = self.primary(target)
+        partition = key.partition if self.respect_key_names else "id"
+        return tuple(camel_case([owner, field_name, name]) for name in (partition, *key.sort))
+
+    def foreign_key_type(self, target: str, key_field: str) -> str:
+        if key_field == self.primary(target).partition and not self.respect_key_names:
+            return "ID"
+        return self.key_type(target, key_field)
 
     def key_type(self, model: str, name: str) -> str:
         obj = self.schema.objects[model]
@@ -67,9 +79,10 @@ class _Context:
         return source.type.name if source is not None else "ID"
 
 
-def read_v2_relations(schema: SourceSchema, keys: dict[str, ModelKeys]) -> RelationEffects:
-    """Every ``@hasMany``/``@hasOne``/``@belongsTo`` of every model."""
-    context = _Context(schema, keys)
+def read_v2_relations(schema: SourceSchema, keys: dict[str, ModelKeys],
+                      respect_key_names: bool = True) -> RelationEffects:
+    """Every ``@hasMany``/``@hasOne``/``@belongsTo``/``@manyToMany`` of every model."""
+    context = _Context(schema, keys, respect_key_names)
     effects = RelationEffects()
     readers = {"hasMany": _has_many, "manyToMany": _many_to_many, "hasOne": _has_one, "belongsTo": _belongs_to}
     for obj in schema.models:
@@ -120,15 +133,11 @@ def _related_index(context: _Context, related: ObjectDef, index_name: str | None
 def _foreign_keys(context: _Context, owner: str, field_name: str, target: str, non_null: bool,
                   into: str, effects: RelationEffects) -> tuple[str, ...]:
     """Add ``camelCase(owner, field, keyField)`` fields to ``into`` for every key field of ``target``."""
-    key = context.primary(target)
-    names = []
-    for key_field in key.fields:
-        name = camel_case([owner, field_name, key_field])
-        type_name = context.key_type(target, key_field)
-        effects.add_field(into, FieldPlan(name, TypeRef(type_name), "fk", "scalar",
-                                          create_non_null=non_null))
-        names.append(name)
-    return tuple(names)
+    names = context.foreign_key_names(owner, field_name, target)
+    for name, key_field in zip(names, context.primary(target).fields, strict=True):
+        type_name = context.foreign_key_type(target, key_field)
+        effects.add_field(into, FieldPlan(name, TypeRef(type_name), "fk", "scalar", create_non_null=non_null))
+    return names
 
 
 def _many_to_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
@@ -158,7 +167,7 @@ def _has_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directi
         target_key = KeySpec(foreign[0], foreign[1:])
         extras = effects.subscription_filter_extras.setdefault(obj.name, [])
         for name, key_field in zip(foreign, context.primary(obj.name).fields, strict=True):
-            base = SCALAR_BASES.get(context.key_type(obj.name, key_field), "String")
+            base = SCALAR_BASES.get(context.foreign_key_type(obj.name, key_field), "String")
             extras.append((name, f"ModelSubscription{base}Input"))
         effects.add_index(related.name, IndexSpec(index, target_key))
         source_fields = context.primary(obj.name).fields
@@ -199,8 +208,7 @@ def _belongs_to(context: _Context, obj: ObjectDef, source_field: FieldDef, direc
     if not fields:
         parent_field, parent_directive = counterpart
         if parent_directive.name == "hasMany":
-            key = context.primary(related.name)
-            fields = tuple(camel_case([related.name, parent_field.name, k]) for k in key.fields)
+            fields = context.foreign_key_names(related.name, parent_field.name, related.name)
         else:
             fields = _foreign_keys(context, obj.name, source_field.name, related.name, source_field.type.non_null,
                                    obj.name, effects)
