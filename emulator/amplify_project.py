@@ -13,6 +13,7 @@ it key by key, and command-line flags override both (see ``apply_project``).
 from __future__ import annotations
 
 import json
+import logging
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ from emulator.settings import (
 )
 
 API_DIR = Path("amplify") / "backend" / "api"
+_log = logging.getLogger("emulator.amplify")
 
 
 class AmplifyProjectError(ConfigError):
@@ -397,3 +399,23 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
         extra={**settings.extra, "amplify": {"api": api.name, "feature_flags": dict(api.feature_flags)}},
     )
 
+
+
+def resolve_project(settings: Settings, path: Path | None, api: str | None) -> tuple[Settings, bool]:
+    """``settings`` with the Amplify project applied, and whether there was one.
+
+    The project is ``path`` when that is a project root or API folder; with no path and no
+    ``schema`` in the config, the current folder when it is a project root. ``--api`` without a
+    project is a mistake worth saying.
+    """
+    candidate = path if path is not None else (Path.cwd() if settings.schema is None else None)
+    if candidate is None or find_project_root(candidate) is None:
+        if api is not None:
+            where = candidate or settings.schema
+            raise AmplifyProjectError(f"--api {api}: {where} is not an Amplify Gen1 project (no {API_DIR} folder)")
+        return settings, False
+    project = load_amplify_api(candidate, api)
+    for warning in project.warnings:
+        _log.warning("%s", warning)
+    _log.info("Amplify project %s: serving API %r (%s)", project.project_root, project.name, project.schema)
+    return apply_project(settings, project, schema_from_cli=path is not None), True

@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from emulator.amplify_project import resolve_project
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
@@ -21,6 +22,7 @@ DEFAULT_CONFIG = Path("appsync-emulator.toml")
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="TOML config file (default: ./appsync-emulator.toml when present)")
     parser.add_argument("--data-dir", type=Path, help="where state lives (default: ./.appsync-emulator)")
+    parser.add_argument("--api", metavar="NAME", help="the GraphQL API to use when an Amplify project has several")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--dynamodb-endpoint", help="use an external DynamoDB-compatible endpoint")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
     serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
+    serve.add_argument("--write-client-config", type=Path, metavar="DIR",
+                       help="write aws-exports.js, amplifyconfiguration.json, amplify_outputs.json for this emulator")
 
     token = commands.add_parser("token", help="print a signed Cognito-style JWT the emulator accepts")
     _common(token)
@@ -65,8 +69,9 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
     """Config file first, then flags on top."""
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     settings = load_config(config_path) if config_path else Settings()
+    settings, from_project = resolve_project(settings, getattr(args, "path", None), getattr(args, "api", None))
     overrides: dict[str, object] = {}
-    if getattr(args, "path", None):
+    if getattr(args, "path", None) and not from_project:
         overrides["schema"] = args.path
     elif settings.schema is None:
         overrides["schema"] = Path("schema.graphql")
@@ -116,7 +121,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
     settings = resolve_settings(args)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.write_client_config:
+        write_client_config(args.write_client_config, settings)
     return serve(settings)
+
+
+def write_client_config(directory: Path, settings: Settings) -> None:
+    from emulator.client_config import ClientConfigError, write_for_settings
+
+    try:
+        written = write_for_settings(directory, settings)
+    except (ClientConfigError, OSError) as exc:
+        raise ConfigError(f"--write-client-config: {exc}") from exc
+    print(f"appsync-emulator: client config written: {', '.join(str(p) for p in written)}", file=sys.stderr)
 
 
 def run_data_command(args: argparse.Namespace) -> int:

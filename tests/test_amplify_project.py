@@ -135,3 +135,36 @@ def test_no_cli_json_leaves_the_version_to_detection(tmp_path: Path) -> None:
     shutil.copytree(V2, project)
     (project / "amplify/cli.json").unlink()
     assert load_amplify_api(project).transformer is None
+
+
+def test_cli_serves_a_project_root_and_chooses_with_api(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from emulator.cli import build_parser, main, resolve_settings
+
+    monkeypatch.chdir(FIXTURES)  # no appsync-emulator.toml here
+    settings = resolve_settings(build_parser().parse_args(["serve", str(TWO), "--api", "shopapi", "--port", "4000"]))
+    assert settings.schema == TWO / "amplify/backend/api/shopapi/schema.graphql"
+    assert settings.port == 4000
+    assert settings.auth.modes == ("API_KEY",)
+    assert main(["serve", str(TWO)]) == 2
+    assert "choose one with --api NAME" in capsys.readouterr().err
+    assert main(["serve", str(V2 / "amplify/backend/api/blogapi/schema.graphql"), "--api", "blogapi"]) == 2
+    assert "--api blogapi" in capsys.readouterr().err
+
+
+def test_cli_uses_the_current_folder_when_it_is_a_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    from emulator.cli import build_parser, resolve_settings
+
+    monkeypatch.chdir(V1)
+    settings = resolve_settings(build_parser().parse_args(["serve"]))
+    assert settings.schema == V1 / "amplify/backend/api/notesapi/schema"
+    assert settings.transformer == "v1"
+    token_settings = resolve_settings(build_parser().parse_args(["token", "--username", "u"]))
+    assert token_settings.auth.modes == ("API_KEY", "AMAZON_COGNITO_USER_POOLS")
+
+
+def test_plain_schema_paths_are_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    from emulator.cli import build_parser, resolve_settings
+
+    monkeypatch.chdir(FIXTURES)
+    folder = V1 / "amplify/backend/api/notesapi/schema"
+    assert resolve_settings(build_parser().parse_args(["serve", str(folder)])).schema == folder
