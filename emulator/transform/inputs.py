@@ -105,9 +105,12 @@ def add_filter_input(document: OutputDocument, plan: ModelPlan, dialect: Dialect
 
 def add_condition_input(document: OutputDocument, plan: ModelPlan, dialect: Dialect) -> str:
     name = f"Model{plan.name}ConditionInput"
-    excluded = {"id", *plan.primary_key.fields}
+    excluded = set(plan.primary_key.fields) if plan.has_key_directive else set()
     fields = [(f.name, "ModelStringInput" if f.role == "owner" else filter_type(f))
               for f in _filterable(plan, dialect) if f.name not in excluded]
+    # the key cannot be a condition: v1 and key directives drop ``id``; v2 drops only an ID-typed ``id``
+    drop_any_id = plan.has_key_directive or dialect.version == "v1"
+    fields = [(n, t) for n, t in fields if n != "id" or not (drop_any_id or t == "ModelIDInput")]
     document.add(_input(name, fields + _logic(name)))
     return name
 
@@ -172,12 +175,20 @@ def add_update_input(document: OutputDocument, plan: ModelPlan) -> str:
     return name
 
 
-def add_delete_input(document: OutputDocument, plan: ModelPlan) -> str:
-    name = f"Delete{plan.name}Input"
-    fields = []
+def key_arguments(plan: ModelPlan) -> list[tuple[str, str]]:
+    """The key fields a get or delete takes: ``id: ID!`` unless a key directive names others."""
+    if not plan.has_key_directive:
+        return [("id", "ID!")]
+    arguments = []
     for key_field in plan.primary_key.fields:
         source = plan.field(key_field)
-        fields.append((key_field, f"{source.type.name if source else 'ID'}!"))
+        arguments.append((key_field, f"{source.type.name if source else 'ID'}!"))
+    return arguments
+
+
+def add_delete_input(document: OutputDocument, plan: ModelPlan) -> str:
+    name = f"Delete{plan.name}Input"
+    fields = key_arguments(plan)
     document.add(_input(name, fields))
     return name
 

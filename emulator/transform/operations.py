@@ -18,6 +18,7 @@ from emulator.transform.inputs import (
     add_sort_key_inputs,
     add_subscription_filter_input,
     add_update_input,
+    key_arguments,
 )
 from emulator.transform.model import kept_directives
 from emulator.transform.parse import SourceSchema
@@ -80,7 +81,7 @@ def _queries(document: OutputDocument, plan: ModelPlan, auth: ModelAuth, dialect
     filter_name = f"Model{plan.name}FilterInput"
     key = plan.primary_key
     if plan.operations.get:
-        args = [Argument(name, f"{_key_type(plan, name)}!") for name in key.fields]
+        args = [Argument(name, type_name) for name, type_name in key_arguments(plan)]
         directives = auth.operation_directives("get")
         query.add_field(OutField(plan.operations.get, plan.name, args, directives))
         _extend_return_type(document, plan.name, directives)
