@@ -78,9 +78,23 @@ def _root_resolver(root: RootField) -> Callable[..., Any]:
     return resolver
 
 
+def _custom_resolver(root: RootField) -> Callable[..., Any]:
+    """A custom field with ``@auth`` but no data source: the rules run, the value is null."""
+
+    def resolver(source: Any, info: Any, **args: Any) -> Any:
+        try:
+            info.context.policy.check_custom_field(root, info.context.identity)
+        except NotAuthorized as error:
+            raise error.at(info.field_name, info.parent_type.name) from None
+        return None
+
+    return resolver
+
+
 def _relation_resolver(model: ModelSpec, relation: RelationSpec) -> Callable[..., Any]:
     def resolver(source: Any, info: Any, **args: Any) -> Any:
         try:
+            info.context.policy.read_field(model, relation.field, info.context.identity, source)  # field rules
             return resolve_relation(info.context, model, relation, source, args)
         except NotAuthorized as error:
             raise error.at(info.field_name, info.parent_type.name) from None
@@ -115,7 +129,12 @@ def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = Non
     bind_scalars(schema)
     for (parent, name), root in api.root_fields.items():
         gql_type = schema.get_type(parent)
-        if isinstance(gql_type, GraphQLObjectType) and name in gql_type.fields and root.kind not in ("subscribe", "custom"):
+        if not isinstance(gql_type, GraphQLObjectType) or name not in gql_type.fields:
+            continue
+        if root.kind == "custom":
+            if root.auth_rules is not None:
+                gql_type.fields[name].resolve = _custom_resolver(root)
+        elif root.kind != "subscribe":
             gql_type.fields[name].resolve = _root_resolver(root)
     for model in api.models.values():
         gql_type = schema.get_type(model.name)

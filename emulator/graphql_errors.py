@@ -25,6 +25,7 @@ from graphql import (
 )
 
 from emulator.errors import AppSyncError
+from emulator.scalars import appsync_variable_message
 
 log = logging.getLogger("appsync_emulator.execution")
 
@@ -146,13 +147,33 @@ def syntax_error(error: GraphQLError) -> dict[str, Any]:
     }
 
 
+_VARIABLE = re.compile(r"Variable '\$(\w+)' has invalid value(?: at ([.\w\[\]]+))?: (.*)")
+_NON_NULL_VALUE = re.compile(r"Expected (?:a )?value of non-null type '(.+)' (?:to be provided|not to be None)\.")
+_REQUIRED_FIELD = re.compile(r"Expected value of type '(\w+)' to include required field '(\w+)', found: .*")
+_UNKNOWN_FIELD = re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'.*")
+
+
 def variable_error(error: GraphQLError) -> dict[str, Any]:
     """A variable that failed coercion (wrong type, missing non-null): graphql-java's wording."""
-    message = error.message
-    match = re.match(r"Variable '\$(\w+)' (got invalid value|of required type|of non-null type)(.*)", message)
-    if match:
-        message = f"Variable '{match[1]}' has an invalid value:{match[3].rstrip('.')}"
-    return {"path": None, "locations": _locations(error), "message": message, "errorType": "ValidationError"}
+    message = appsync_variable_message(error) or _variable_message(error.message)
+    return {"path": None, "locations": _locations(error), "message": message}
+
+
+def _variable_message(message: str) -> str:
+    match = _VARIABLE.fullmatch(message)
+    if match is None:
+        return message
+    variable, at, detail = match[1], match[2], match[3]
+    names = re.findall(r"\.(\w+)", at or "")
+    name = names[-1] if names else variable  # graphql-java names the innermost input field
+    if non_null := _NON_NULL_VALUE.fullmatch(detail):
+        return f"Variable '{name}' has coerced Null value for NonNull type '{non_null[1]}'"
+    if required := _REQUIRED_FIELD.fullmatch(detail):
+        return f"Variable '{required[2]}' has coerced Null value for NonNull type of field '{required[2]}' in '{required[1]}'"
+    if unknown := _UNKNOWN_FIELD.fullmatch(detail):
+        return (f"The variables input contains a field name '{unknown[2]}' that is not defined for input object type "
+                f"'{unknown[1]}' ")
+    return f"Variable '{name}' has an invalid value: {detail}"
 
 
 _NON_NULL = re.compile(r"Cannot return null for non-nullable field (\w+)\.(\w+)\.")

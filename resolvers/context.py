@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from auth.identity import Identity
-from emulator.apimodel import ApiModel, ModelSpec
+from emulator.apimodel import ApiModel, ModelSpec, RootField
 
 Item = dict[str, Any]  # a model item in its GraphQL (plain Python) form, not DynamoDB JSON
 FilterInput = dict[str, Any]  # a Model<X>FilterInput-shaped dict, e.g. {"owner": {"eq": "a"}}
@@ -76,6 +76,12 @@ class AuthPolicy(Protocol):
         ...
 
 
+    def check_custom_field(self, root: RootField, identity: Identity | None) -> None:
+        """A custom (non-model) root field with ``@auth``: its static rules must admit the caller;
+        raises ``AppSyncError`` (Unauthorized) otherwise."""
+        ...
+
+
 class AllowAll:
     """The policy for a model-less or rule-less setting: everything allowed, nothing filtered."""
 
@@ -108,6 +114,9 @@ class AllowAll:
 
     def read_field(self, model: ModelSpec, field_name: str, identity: Identity | None, source: Item) -> Any:
         return source.get(field_name)
+
+    def check_custom_field(self, root: RootField, identity: Identity | None) -> None:
+        return None
 
 
 @dataclass

@@ -60,3 +60,21 @@ def test_a_bug_never_leaks_a_traceback() -> None:
     (error,) = graphql_sync(schema, "{ f }").errors or []
     shaped = execution_error(error, schema)
     assert shaped["errorType"] == "InternalFailure" and "internal detail" not in shaped["message"]
+
+
+def test_variable_errors_follow_graphql_java() -> None:
+    from graphql import graphql_sync as run
+
+    from emulator.graphql_errors import variable_error
+
+    schema = build_schema("input In { name: String! } type Query { f(input: In!, n: Int): String }")
+    missing = run(schema, "query($input: In!) { f(input: $input) }", variable_values={}).errors or []
+    assert variable_error(missing[0])["message"] == "Variable 'input' has coerced Null value for NonNull type 'In!'"
+    inner = run(schema, "query($input: In!) { f(input: $input) }", variable_values={"input": {}}).errors or []
+    assert variable_error(inner[0])["message"].startswith("Variable 'name' has coerced Null value for NonNull type")
+    unknown = run(schema, "query($input: In!) { f(input: $input) }", variable_values={"input": {"name": "a", "zz": 1}}).errors or []
+    assert variable_error(unknown[0])["message"] == (
+        "The variables input contains a field name 'zz' that is not defined for input object type 'In' "
+    )
+    wrong = run(schema, 'query($n: Int) { f(input: {name: "x"}, n: $n) }', variable_values={"n": "x"}).errors or []
+    assert variable_error(wrong[0])["message"].startswith("Variable 'n' has an invalid value")
