@@ -57,6 +57,8 @@ def error_of(sdl: str, options: TransformOptions = USER_POOLS) -> SchemaError:
     pytest.param("type Post @model { id: ID! a: String @primaryKey }", USER_POOLS,
                  "The primary key on type 'Post' must reference non-null fields.", 1, 38,
                  id="primary-key-nullable"),
+    pytest.param("type Post @model { id: ID! on: Boolean! @primaryKey }", USER_POOLS,
+                 "Boolean values cannot be used as sort keys.", 1, 41, id="boolean-key"),
     pytest.param("type Post @model @auth(rules: [{allow: public}, {allow: owner}]) {\n  id: ID!\n"
                  "  secret: String! @auth(rules: [{allow: owner}])\n}",
                  TransformOptions(additional_auth=("AMAZON_COGNITO_USER_POOLS",)),

@@ -354,3 +354,12 @@ def test_options_from_settings_and_feature_flags() -> None:
     flagged = TransformOptions().with_feature_flags({"enableAutoIndexQueryNames": False})
     assert transform('type A @model { id: ID! b: String @index(name: "byB") }', flagged).models["A"].indexes[0] \
         .query_field is None
+
+
+def test_non_id_typed_id_without_key_directive() -> None:
+    """Amplify keeps ``getX(id: ID!)``/``DeleteXInput { id: ID! }`` and requires a non-ID ``id`` on create."""
+    api = transform("type Task @model { id: Int! title: String! }")
+    assert "getTask(id: ID!): Task" in sdl_block(api.sdl, "type Query")
+    assert "id: ID!" in sdl_block(api.sdl, "input DeleteTaskInput")
+    assert "id: Int!" in sdl_block(api.sdl, "input CreateTaskInput")
+    assert "id: ModelIntInput" in sdl_block(api.sdl, "input ModelTaskConditionInput")
