@@ -363,3 +363,11 @@ def test_non_id_typed_id_without_key_directive() -> None:
     assert "id: ID!" in sdl_block(api.sdl, "input DeleteTaskInput")
     assert "id: Int!" in sdl_block(api.sdl, "input CreateTaskInput")
     assert "id: ModelIntInput" in sdl_block(api.sdl, "input ModelTaskConditionInput")
+
+
+def test_v1_legacy_queries_and_mutations_rule_arguments() -> None:
+    api = transform("type Note @model @auth(rules: [{allow: owner, mutations: [create]}, {allow: private, queries: null}])"
+                    " { id: ID! }", TransformOptions(version="v1", default_auth="AMAZON_COGNITO_USER_POOLS"))
+    owner, private = api.models["Note"].auth_rules
+    assert owner.operations == ("create", *READ)
+    assert private.operations == ("create", "update", "delete")

@@ -50,8 +50,8 @@ _MISSING_PROVIDER_MESSAGES: dict[str, str] = {
 def _expand_operations(raw: list[str] | None, version: TransformerVersion, rule: dict[str, Any],
                        directive: DirectiveUse) -> tuple[Operation, ...]:
     if raw is None:
-        if version == "v1" and (rule.get("queries") is not None or rule.get("mutations") is not None):
-            raw = [*(rule.get("mutations") or ()), *(["read"] if rule.get("queries") else [])]
+        if version == "v1" and ("queries" in rule or "mutations" in rule):
+            raw = _legacy_v1_operations(rule)
         else:
             return ALL_OPERATIONS
     fine_reads = [op for op in raw if op in READ_OPERATIONS]
@@ -67,6 +67,13 @@ def _expand_operations(raw: list[str] | None, version: TransformerVersion, rule:
             if one not in expanded:
                 expanded.append(one)  # type: ignore[arg-type]
     return tuple(expanded)
+
+
+def _legacy_v1_operations(rule: dict[str, Any]) -> list[str]:
+    """v1's deprecated ``queries``/``mutations`` rule arguments: absent means all, null means none."""
+    mutations = rule["mutations"] if "mutations" in rule else ["create", "update", "delete"]
+    queries = rule["queries"] if "queries" in rule else ["get", "list"]
+    return [*(mutations or ()), *(["read"] if queries else [])]
 
 
 def read_rules(directive: DirectiveUse, version: TransformerVersion, options: TransformOptions,
