@@ -99,8 +99,6 @@ _DIRECTIVE_ORDER: tuple[tuple[Provider, str], ...] = (
     ("function", "@aws_lambda"),
 )
 
-DIRECTIVE_OF: dict[Provider, str] = dict(_DIRECTIVE_ORDER)
-
 
 def service_directives(providers: list[Provider], default: Provider) -> list[str]:
     """AppSync directives for a node reachable by ``providers`` (API default mode ``default``).

@@ -121,8 +121,3 @@ def _read_rule(rule: dict[str, Any], directive: DirectiveUse, version: Transform
         groups_field=groups_field if strategy == "groups" and not groups else None,
         group_claim=rule.get("groupClaim") or "cognito:groups",
     )
-
-
-def is_static(rule: AuthRule) -> bool:
-    """Rules that only depend on the caller (not on the item): kept on non-model fields."""
-    return not rule.is_dynamic
