@@ -13,6 +13,8 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,25 @@ def test_dockerfile_is_slim_non_root_with_volume_health_check_and_public_listen(
 def test_dockerignore_keeps_the_build_context_small() -> None:
     ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if line.strip()}
     assert {".git", ".venv", "node_modules", "tests", "artifacts"} <= ignored
+
+
+def test_the_image_install_ships_the_explorer_assets(tmp_path: Path) -> None:
+    """``pip install .`` over the files the Dockerfile copies: every explorer asset is in the package."""
+    context = tmp_path / "context"
+    context.mkdir()
+    for name, args in dockerfile_instructions():
+        for source in shlex.split(args)[:-1] if name == "COPY" else []:
+            if (ROOT / source).is_dir():
+                shutil.copytree(ROOT / source, context / source, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(ROOT / source, context / source)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(context)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    static = ROOT / "emulator" / "static"
+    expected = {f"emulator/static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
+    assert expected and expected <= shipped, sorted(expected - shipped)
