@@ -61,6 +61,7 @@ class AmplifyApi:
     auth: AuthSettings
     feature_flags: Mapping[str, Any] = field(default_factory=dict)  # graphqltransformer.*, lower-cased
     warnings: tuple[str, ...] = ()
+    lambda_function: str | None = None  # the project's (JavaScript) Lambda authorizer, for messages
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
     api_dir = root / API_DIR / name
     warnings: list[str] = []
     flags = _feature_flags(root)
-    auth = _auth_settings(root, name, api_dir)
+    specs, source = declared_auth_modes(root, name, api_dir)
     _add_transform_conf_warnings(api_dir, warnings)
     _add_resolver_warnings(api_dir, warnings)
     return AmplifyApi(
@@ -143,9 +144,10 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
         api_dir=api_dir,
         schema=_schema_path(root, api_dir, warnings),
         transformer=_transformer_version(flags),
-        auth=auth,
+        auth=_auth_settings(specs, source, api_dir),
         feature_flags=flags,
         warnings=tuple(warnings),
+        lambda_function=next((s.lambda_function for s in specs if s.mode == "AWS_LAMBDA"), None),
     )
 
 
@@ -288,8 +290,7 @@ def declared_auth_modes(root: Path, name: str, api_dir: Path) -> tuple[list[Auth
     return [AuthModeSpec("API_KEY")], parameters_path
 
 
-def _auth_settings(root: Path, name: str, api_dir: Path) -> AuthSettings:
-    specs, source = declared_auth_modes(root, name, api_dir)
+def _auth_settings(specs: list[AuthModeSpec], source: Path, api_dir: Path) -> AuthSettings:
     for spec in specs:
         if spec.mode not in AUTH_MODES:
             raise AmplifyProjectError(f"{source}: unknown auth mode {spec.mode!r}; expected one of {', '.join(AUTH_MODES)}")
@@ -317,12 +318,6 @@ def _admin_role_names(api_dir: Path) -> tuple[str, ...]:
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise AmplifyProjectError(f"{path}: adminRoleNames must be a list of role names")
     return tuple(names)
-
-
-def lambda_function_name(api: AmplifyApi) -> str | None:
-    """The project's Lambda authorizer function, for the message when no Python handler is configured."""
-    specs, _ = declared_auth_modes(api.project_root, api.name, api.api_dir)
-    return next((s.lambda_function for s in specs if s.mode == "AWS_LAMBDA"), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,7 +378,7 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
     declared = declared_auth_keys(settings.config_file)
     auth = merge_auth(api.auth, settings.auth, declared)
     if "AWS_LAMBDA" in auth.modes and not auth.lambda_.handler:
-        function = lambda_function_name(api) or "its Lambda authorizer"
+        function = api.lambda_function or "its Lambda authorizer"
         raise AmplifyProjectError(
             f"{api.api_dir}: AWS_LAMBDA is enabled (function {function}); the emulator runs Lambda authorizers "
             "written in Python: add [auth.lambda] handler = \"module:function\" to appsync-emulator.toml"
