@@ -95,8 +95,8 @@ def node() -> str:
 
 
 @pytest.fixture(scope="module")
-def server(emulator_server) -> RunningEmulator:  # type: ignore[no-untyped-def]
-    return start_clients_emulator(emulator_server)
+def server(emulator_server, tmp_path_factory: pytest.TempPathFactory) -> RunningEmulator:  # type: ignore[no-untyped-def]
+    return start_clients_emulator(emulator_server, tmp_path_factory.mktemp("real-clients-js"))
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,8 @@ GET = """query GetMessage($id: ID!) {
 
 
 @pytest.fixture(scope="module")
-def server(emulator_server) -> RunningEmulator:  # type: ignore[no-untyped-def]
-    return start_clients_emulator(emulator_server)
+def server(emulator_server, tmp_path_factory: pytest.TempPathFactory) -> RunningEmulator:  # type: ignore[no-untyped-def]
+    return start_clients_emulator(emulator_server, tmp_path_factory.mktemp("real-clients-py"))
 
 
 def iam_auth(server: RunningEmulator, keys: KeyPair) -> AppSyncIAMAuthentication:
@@ -245,11 +245,12 @@ FUNCTION_KEYS = KeyPair("AKIDNOTESFUNCTION", "notes-function-local-secret")
 
 
 @pytest.fixture(scope="module")
-def notes_server(emulator_server) -> RunningEmulator:  # type: ignore[no-untyped-def]
+def notes_server(emulator_server, tmp_path_factory: pytest.TempPathFactory) -> RunningEmulator:  # type: ignore[no-untyped-def]
+    """The example's own schema and config, as its README serves them."""
     schema = LAMBDA_EXAMPLE / "schema.graphql"
     config = (LAMBDA_EXAMPLE / "appsync-emulator.toml").read_text(encoding="utf-8")
     config = config.replace('schema = "schema.graphql"', f'schema = "{schema.as_posix()}"')
-    return emulator_server(schema, config)
+    return emulator_server(schema, config, data_dir=tmp_path_factory.mktemp("iam-lambda"))
 
 
 def call_api(server: RunningEmulator, keys: KeyPair, content: str) -> tuple[int, dict[str, Any], str]:
