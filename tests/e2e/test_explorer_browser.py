@@ -139,6 +139,10 @@ def test_explorer_queries_identities_and_subscriptions(page: Any, blog: RunningE
     page.select_option("#ae-mode", "AWS_IAM")
     signed = run(page, "{ listBlogs { items { id } } }", "errorType")
     assert '"Unauthorized"' in signed and "UnauthorizedException" not in signed
+    # ... and over the real-time protocol: the signed connection is accepted, the rules deny the start.
+    refused = run(page, "subscription { onCreateBlog { id } }", "Not Authorized to access onCreateBlog on type Subscription")
+    assert "connection_error" not in page.text_content("#ae-events-status")
+    assert '"Unauthorized"' in refused
 
     # A subscription over the real-time protocol sees a mutation made by another client.
     page.select_option("#ae-mode", "API_KEY")
