@@ -100,12 +100,15 @@ _DIRECTIVE_ORDER: tuple[tuple[Provider, str], ...] = (
 )
 
 
-def service_directives(providers: list[Provider], default: Provider) -> list[str]:
+def service_directives(providers: list[Provider], default: Provider, iam_access: bool = False) -> list[str]:
     """AppSync directives for a node reachable by ``providers`` (API default mode ``default``).
 
     Every non-default provider gets its directive; the default provider's directive is added only
     next to another one, because any explicit directive turns off AppSync's implicit default access.
+    With IAM access (admin roles) every node is also reachable by IAM, the default mode included.
     """
+    if iam_access:
+        providers = list(dict.fromkeys([*providers, "identityPool", default]))
     if not any(p != default for p in providers):
         return []
     return [directive for provider, directive in _DIRECTIVE_ORDER if provider in providers]

@@ -24,18 +24,19 @@ class ModelAuth:
     no_auth_directives: tuple[str, ...] = ()  # sandbox: what a model without @auth gets everywhere
     version: TransformerVersion = "v2"
     rules: tuple[AuthRule, ...] = ()  # model-level rules
+    iam_access: bool = False  # admin roles: IAM reaches every node
 
     def type_directives(self) -> list[str]:
         if self.matrix is None:
             return list(self.no_auth_directives)
-        return service_directives(self.matrix.providers, self.default)
+        return service_directives(self.matrix.providers, self.default, self.iam_access)
 
     def operation_directives(self, *operations: Operation) -> list[str]:
         if self.matrix is None:
             return list(self.no_auth_directives)
         directives: list[str] = []
         for operation in operations:
-            for directive in service_directives(self.matrix.providers_for(operation), self.default):
+            for directive in service_directives(self.matrix.providers_for(operation), self.default, self.iam_access):
                 if directive not in directives:
                     directives.append(directive)
         return directives
@@ -106,7 +107,7 @@ def _v1_subscription_arguments(rules: tuple[AuthRule, ...]) -> list[tuple[str, b
 
 def model_auth(name: str, resources: list[str], model_rules: tuple[AuthRule, ...] | None,
                field_rules: dict[str, tuple[AuthRule, ...]], default: Provider, list_fields: set[str],
-               sandbox: bool, version: TransformerVersion = "v2") -> ModelAuth:
+               sandbox: bool, version: TransformerVersion = "v2", iam_access: bool = False) -> ModelAuth:
     """Build the access matrix of a model from its model-level and field-level rules."""
     if model_rules is None and not field_rules:
         no_auth = ("@aws_api_key",) if sandbox and default != "apiKey" else ()
@@ -117,12 +118,13 @@ def model_auth(name: str, resources: list[str], model_rules: tuple[AuthRule, ...
     for field_name, rules in field_rules.items():
         matrix.withdraw(field_name)
         matrix.grant(rules, field_name)
-    return ModelAuth(matrix, default, frozenset(list_fields), version=version, rules=model_rules or ())
+    return ModelAuth(matrix, default, frozenset(list_fields), version=version, rules=model_rules or (),
+                     iam_access=iam_access and version == "v2")
 
 
-def field_directives(name: str, rules: tuple[AuthRule, ...], default: Provider) -> list[str]:
+def field_directives(name: str, rules: tuple[AuthRule, ...], default: Provider, iam_access: bool = False) -> list[str]:
     """Directives for a non-model field with ``@auth`` (only static rules count there)."""
     static = tuple(r for r in rules if not r.is_dynamic)
     matrix = AccessMatrix(name, [name])
     matrix.grant(static, name)
-    return service_directives(matrix.providers, default)
+    return service_directives(matrix.providers, default, iam_access)

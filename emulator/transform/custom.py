@@ -34,7 +34,7 @@ def _out_field(obj: ObjectDef, source_field: FieldDef, rules: tuple[AuthRule, ..
             for a in source_field.node.arguments or ()]
     out = OutField(source_field.name, print_ast(source_field.node.type), args, list(kept_directives(source_field.node)))
     if rules is not None:
-        out.add_directives(field_directives(f"{obj.name}:{source_field.name}", rules, options.default_provider))
+        out.add_directives(field_directives(f"{obj.name}:{source_field.name}", rules, options.default_provider, options.iam_access))
     if sandbox:
         out.add_directives([SANDBOX_DIRECTIVE])
     return out

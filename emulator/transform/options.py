@@ -42,6 +42,9 @@ class TransformOptions:
     use_sub_username_for_default_identity_claim: bool = True  # v2 owner default claim "sub::username"
     enable_auto_index_query_names: bool = True  # v2 @index without queryField gets ``postsByTitle``
     respect_primary_key_attributes_on_connection_field: bool = True  # FK names/types follow the related key
+    # Admin roles (Gen1 custom-roles.json adminRoleNames) give IAM access to every node: Amplify then
+    # adds @aws_iam everywhere, and the default mode's directive with it (shouldAddDefaultServiceDirective).
+    iam_access: bool = False
 
     def __post_init__(self) -> None:
         for mode in (self.default_auth, *self.additional_auth):
@@ -56,6 +59,7 @@ class TransformOptions:
             version=version,  # type: ignore[arg-type]
             default_auth=settings.auth.default,
             additional_auth=tuple(m for m in settings.auth.additional if m != settings.auth.default),
+            iam_access=bool(settings.auth.iam.admin_role_names) and "AWS_IAM" in settings.auth.modes,
         )
         amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
         return options.with_feature_flags(amplify.get("feature_flags") or {})

@@ -64,7 +64,7 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
     field_rules = field_rules_of(obj, options, version)
     list_fields = {f.name for f in fields if f.type.is_list}
     auth = model_auth(obj.name, resources, model_rules, field_rules, options.default_provider, list_fields,
-                      sandbox=schema.sandbox and version == "v2", version=version)
+                      sandbox=schema.sandbox and version == "v2", version=version, iam_access=options.iam_access)
     if version == "v2" and config.subscriptions.level == "on":
         _check_required_fields_readable(obj, auth)
     present = {f.name for f in fields}
