@@ -12,7 +12,7 @@ replays the whole history over HTTP (minutes for a busy day). So the emulator ke
   write therefore survives ``kill -9``, and recording a request (rather than the items it
   changed) keeps DynamoDB's semantics (update expressions, conditions, indexes) moto's business.
 * a **snapshot** (``snapshot.py``, ``moto_state.py``): moto's DynamoDB state pickled, written
-  atomically; restart loads it (about 0.5 s for 10k items) and replays only the journal written
+  atomically; restart loads it (about a second for 10k items) and replays only the journal written
   since, in process, without HTTP. A background compaction (``store.py``) keeps that journal
   short.
 
