@@ -42,7 +42,7 @@ class EventLog {
     $("ae-events-count").textContent = String(this.count);
     const item = document.createElement("li");
     const time = document.createElement("time");
-    time.textContent = new Date().toLocaleTimeString();
+    time.textContent = `${new Date().toLocaleTimeString()} ${this.operationName}`;
     item.append(time, JSON.stringify(payload));
     const list = $("ae-event-list");
     list.prepend(item);
@@ -56,9 +56,10 @@ class EventLog {
   }
 }
 
-function operationType(params, documentAST) {
+// Parsed from the text sent, not GraphiQL's documentAST, which can lag behind the editor.
+function operationType(params) {
   try {
-    const document = documentAST || GraphiQL.GraphQL.parse(params.query);
+    const document = GraphiQL.GraphQL.parse(params.query);
     const operation = GraphiQL.GraphQL.getOperationAST(document, params.operationName || undefined);
     return operation ? operation.operation : "query";
   } catch {
@@ -128,7 +129,7 @@ function makeFetcher(config, auth, events) {
   return (graphQLParams, options = {}) => {
     const params = { query: graphQLParams.query, variables: graphQLParams.variables || {} };
     if (graphQLParams.operationName) params.operationName = graphQLParams.operationName;
-    if (operationType(params, options.documentAST) === "subscription") return overRealtime(params);
+    if (operationType(params) === "subscription") return overRealtime(params);
     return overHttp(params, options.headers || {});
   };
 }
