@@ -56,19 +56,26 @@ def blog(emulator_server: EmulatorFactory) -> RunningEmulator:
     return emulator_server(BLOG_SCHEMA, BLOG_CONFIG)
 
 
-@pytest.fixture
-def page(blog: RunningEmulator, tmp_path: Path) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """The browser, checked before any emulator is started for it."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
-    executable = chromium_path()
+    return chromium_path()
+
+
+@pytest.fixture
+def page(chromium: str, blog: RunningEmulator, tmp_path: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
     blocked: list[str] = []
     errors: list[str] = []
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             user_data_dir=str(tmp_path / "profile"),  # a fresh profile every run
-            executable_path=executable,
+            executable_path=chromium,
             headless=True,
             args=CHROMIUM_FLAGS,
             viewport={"width": 1400, "height": 900},
