@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(VENV)/bin/appsync-emulator serve examples/blog/schema.graphql --config examples/blog/appsync-emulator.toml
 
 test: $(STAMP)
+	bash scripts/ensure-test-tools.sh
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
