@@ -59,7 +59,9 @@ async def test_missing_non_null_field_is_an_error_in_the_event(harness: Harness)
     harness.publish("createPost", {"id": "p3"})
     payload = await _next_data(ws)
     assert payload["data"] == {"onCreatePost": None}
-    assert payload["errors"][0]["message"] == "Cannot return null for non-nullable field Post.title."
+    assert payload["errors"][0]["message"] == (
+        "Cannot return null for non-nullable type: 'String' within parent 'Post' (/onCreatePost/title)"
+    )
     assert payload["errors"][0]["path"] == ["onCreatePost", "title"]
     await ws.close()
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, GraphQLSchema, execute
+from graphql import GraphQLSchema, execute
 
 from emulator.apimodel import ApiModel
 from emulator.errors import AppSyncError
@@ -92,14 +92,7 @@ def _execute(plan: SubscriptionPlan, payload: Mapping[str, Any]) -> dict[str, An
         raise TypeError("subscription shaping must be synchronous")
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
-        body["errors"] = [execution_error(_as_field_error(error)) for error in result.errors]
+        # A null in a non-null field is the documented outcome of a subscription selecting a field
+        # the mutation did not; execution_error words it as AppSync (graphql-java) does.
+        body["errors"] = [execution_error(error, plan.shape_schema) for error in result.errors]
     return body
-
-
-def _as_field_error(error: GraphQLError) -> GraphQLError:
-    """graphql-core 3.3 reports a null in a non-null field as a ``TypeError``; that is the
-    documented outcome of a subscription selecting a field the mutation did not, not a failure
-    of ours, so it is reported as a plain field error."""
-    if isinstance(error.original_error, TypeError) and error.message.startswith("Cannot return null"):
-        return GraphQLError(error.message, error.nodes, path=error.path)
-    return error
