@@ -29,7 +29,7 @@ from emulator.engine import EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
-from emulator.realtime import RealtimeDeps, RealtimeEndpoint
+from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState
@@ -121,6 +121,7 @@ def realtime_deps(state: AppState) -> RealtimeDeps:
             state.executor.executable.guard is None or state.executor.executable.guard(parent, name, identity)
         ),
         hub=state.hub,
+        limits=RealtimeLimits.from_settings(state.settings.limits),
     )
 
 

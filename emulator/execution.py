@@ -37,6 +37,7 @@ from auth.rules_errors import NotAuthorized
 from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
 from emulator.errors import unauthorized
 from emulator.graphql_errors import execution_error, syntax_error, validation_error, variable_error
+from emulator.limits import RequestGuard, resolver_fields
 from emulator.scalars import bind_scalars
 from emulator.sdl import build_appsync_schema
 from resolvers import resolve_relation, resolve_root
@@ -231,6 +232,7 @@ class Executor:
     def __init__(self, executable: ExecutableApi) -> None:
         self.executable = executable
         self.documents = DocumentCache(executable.schema)
+        self.resolver_fields = resolver_fields(executable.api)
 
     def prepare(self, query: str) -> PreparedDocument:
         return self.documents.prepare(query)
@@ -241,8 +243,11 @@ class Executor:
         context: ResolverContext,
         variables: Mapping[str, Any] | None,
         operation_name: str | None,
+        guard: RequestGuard | None = None,
     ) -> OperationResult:
-        """Execute a prepared, valid document (blocking; call from a worker thread)."""
+        """Execute a prepared, valid document (blocking; call from a worker thread).
+
+        ``guard`` applies AppSync's per-request limits (depth, resolver count, deadline)."""
         assert prepared.document is not None and not prepared.errors
         document = prepared.document
         operation = get_operation_ast(document, operation_name)
@@ -260,6 +265,7 @@ class Executor:
             context_value=context,
             variable_values=dict(variables) if variables else None,
             operation_name=operation_name,
+            middleware=[guard] if guard is not None else None,
         )
         body: dict[str, Any] = {"data": result.data}
         if result.errors:

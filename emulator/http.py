@@ -5,13 +5,19 @@ authorizer, resolvers call boto3; both block). Whole-request failures get AppSyn
 body: 400 ``MalformedHttpRequestException`` for an empty or unparsable body, 401
 ``UnauthorizedException`` with the ``x-amzn-ErrorType`` header that aws-amplify reads.
 Mutation results are published to the hub after the response body is final.
+
+AppSync's request limits (``emulator.limits``) apply here: the body size (413 before parsing),
+the execution time (the worker's late result is discarded, nothing is published) and the
+encoded response size.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
+from typing import Any
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -22,6 +28,7 @@ from emulator.errors import RequestError
 from emulator.execution import OperationResult
 from emulator.graphql_request import GraphQLRequest, graphql_request, parse_body
 from emulator.hub import MutationEvent
+from emulator.limits import ExecutionLimits, RequestGuard, response_too_large_body, timeout_body
 from emulator.state import AppState
 
 log = logging.getLogger("appsync_emulator.request")
@@ -37,12 +44,35 @@ CORS_HEADERS = {
     ),
 }
 
-MAX_REQUEST_BYTES = 5 * 1024 * 1024  # AppSync's documented request size limit is far lower; guard memory
 
 
 def error_response(error: RequestError, request_id: str) -> JSONResponse:
     headers = {**CORS_HEADERS, "x-amzn-RequestId": request_id, "x-amzn-ErrorType": error.error_type}
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def payload_too_large() -> RequestError:
+    return RequestError(413, "PayloadTooLargeException", "Request payload is too large.")
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` (never buffered past it)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise payload_too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise payload_too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def encode_body(body: dict[str, Any]) -> bytes:
+    """The response body as compact UTF-8 JSON (Starlette's JSONResponse encoding)."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _auth_request(request: Request, body: bytes, gql: GraphQLRequest) -> AuthRequest:
@@ -59,7 +89,9 @@ def _auth_request(request: Request, body: bytes, gql: GraphQLRequest) -> AuthReq
     )
 
 
-def _handle(state: AppState, auth_request: AuthRequest, gql: GraphQLRequest, trace: bool) -> tuple[OperationResult, Identity]:
+def _handle(
+    state: AppState, auth_request: AuthRequest, gql: GraphQLRequest, trace: bool, limits: ExecutionLimits, deadline: float
+) -> tuple[OperationResult, Identity]:
     """Authenticate, then execute: one blocking unit of work for a worker thread."""
     identity = state.auth.authenticate(auth_request)
     executor = state.executor
@@ -67,7 +99,8 @@ def _handle(state: AppState, auth_request: AuthRequest, gql: GraphQLRequest, tra
     if prepared.errors:
         return OperationResult({"data": None, "errors": prepared.errors}), identity
     context = state.resolver_context(identity, dict(auth_request.headers))
-    result = executor.run_sync(prepared, context, gql.variables, gql.operation_name)
+    guard = RequestGuard(limits, executor.resolver_fields, deadline)
+    result = executor.run_sync(prepared, context, gql.variables, gql.operation_name, guard)
     if trace:
         result.body.setdefault("extensions", {})["appsyncEmulator"] = {"listCalls": context.stats.calls}
     return result, identity
@@ -78,6 +111,8 @@ async def graphql_http(request: Request) -> Response:
     state: AppState = request.app.state.emulator
     request_id = str(uuid.uuid4())
     started = time.perf_counter()
+    settings = state.settings.limits
+    limits = ExecutionLimits.from_settings(settings)
     try:
         if request.method == "GET":
             body = b""
@@ -89,17 +124,27 @@ async def graphql_http(request: Request) -> Response:
                 }
             )
         else:
-            body = await request.body()
-            if len(body) > MAX_REQUEST_BYTES:
-                raise RequestError(413, "PayloadTooLargeException", "Request payload is too large.")
+            body = await read_body(request, settings.max_request_bytes)
             gql = parse_body(body)
         trace = request.headers.get(TRACE_HEADER, "").lower() in ("1", "true", "yes")
-        result, identity = await anyio.to_thread.run_sync(_handle, state, _auth_request(request, body, gql), gql, trace)
+        auth_request = _auth_request(request, body, gql)
+        deadline = time.monotonic() + limits.timeout_seconds
+        with anyio.move_on_after(limits.timeout_seconds) as waiting:
+            result, identity = await anyio.to_thread.run_sync(
+                _handle, state, auth_request, gql, trace, limits, deadline, abandon_on_cancel=True
+            )
     except RequestError as error:
         log.info("%s %s -> %s %s", request.method, request.url.path, error.status, error.error_type)
         return error_response(error, request_id)
+    if waiting.cancelled_caught:
+        log.warning("%s timed out after %.1fs; its result will be discarded", gql.operation_name or _first_field(gql.query),
+                    limits.timeout_seconds)
+        return _json(encode_body(timeout_body()), request_id)
     for field_name, payload in result.published:
         state.hub.publish(MutationEvent(mutation_field=field_name, payload=payload, identity=identity))
+    encoded = encode_body(result.body)
+    if len(encoded) > limits.max_response_bytes:
+        encoded = encode_body(response_too_large_body(len(encoded), limits.max_response_bytes))
     elapsed_ms = (time.perf_counter() - started) * 1000
     log.info(
         "%s %s mode=%s caller=%s %.1fms errors=%d",
@@ -110,7 +155,11 @@ async def graphql_http(request: Request) -> Response:
         elapsed_ms,
         len(result.body.get("errors") or []),
     )
-    return JSONResponse(result.body, headers={**CORS_HEADERS, "x-amzn-RequestId": request_id})
+    return _json(encoded, request_id)
+
+
+def _json(content: bytes, request_id: str) -> Response:
+    return Response(content, media_type="application/json", headers={**CORS_HEADERS, "x-amzn-RequestId": request_id})
 
 
 def _first_field(query: str) -> str:

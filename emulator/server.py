@@ -73,6 +73,12 @@ class EmulatorServer(uvicorn.Server):
         self.should_exit = True
 
 
+def _ws_frame_ceiling(settings: Settings) -> int:
+    """Frames up to 4x the message limit are read and answered with AppSync's size error; larger
+    ones close the socket (1009) before they are buffered."""
+    return max(1024 * 1024, 4 * settings.limits.max_message_bytes)
+
+
 def serve(settings: Settings) -> int:
     try:
         state = build_state(settings)
@@ -87,6 +93,7 @@ def serve(settings: Settings) -> int:
         ws="websockets",
         lifespan="on",
         timeout_graceful_shutdown=10,
+        ws_max_size=_ws_frame_ceiling(settings),
     )
     server = EmulatorServer(config, state)
     server.run()

@@ -87,6 +87,28 @@ class AuthSettings:
 
 
 @dataclass(frozen=True)
+class LimitsSettings:
+    """AppSync's per-request and real-time limits (``[limits]``), AppSync's values by default.
+
+    ``query_depth_limit`` and ``resolver_count_limit`` are the API settings ``queryDepthLimit``
+    and ``resolverCountLimit``: 0 means off, as on AppSync (whose built-in ceiling of 10,000
+    resolvers per request still applies).
+    """
+
+    query_depth_limit: int = 0  # 1..75 when set
+    resolver_count_limit: int = 0  # 1..10000 when set
+    max_request_bytes: int = 1024 * 1024
+    max_response_bytes: int = 5 * 1024 * 1024
+    resolver_timeout_seconds: float = 30.0
+    max_subscriptions_per_connection: int = 100
+    max_message_bytes: int = 240 * 1024  # real-time frames in and events out
+    connection_timeout_ms: int = 300_000
+    keep_alive_seconds: float = 60.0
+    connection_init_timeout_seconds: float = 300.0
+    send_queue_size: int = 1000
+
+
+@dataclass(frozen=True)
 class Settings:
     schema: Path | None = None
     api_id: str = "emulator"
@@ -99,6 +121,7 @@ class Settings:
     dynamodb_endpoint: str | None = None
     dynamodb_region: str = "us-east-1"
     auth: AuthSettings = AuthSettings()
+    limits: LimitsSettings = LimitsSettings()
     config_file: Path | None = None
     log_level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -157,6 +180,14 @@ class _Reader:
         if not isinstance(value, int) or isinstance(value, bool):
             raise self._fail(key, "an integer")
         return value
+
+    def number(self, key: str, default: float) -> float:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self._fail(key, "a number")
+        return float(value)
 
     def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if key not in self.table:
@@ -285,6 +316,37 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     )
 
 
+# (key, lowest allowed, highest allowed or None); AppSync's own bounds where it has them
+_LIMIT_BOUNDS: dict[str, tuple[float, float | None]] = {
+    "query_depth_limit": (0, 75),
+    "resolver_count_limit": (0, 10_000),
+    "max_request_bytes": (1, None),
+    "max_response_bytes": (1, None),
+    "resolver_timeout_seconds": (0.001, None),
+    "max_subscriptions_per_connection": (1, None),
+    "max_message_bytes": (1, None),
+    "connection_timeout_ms": (1, None),
+    "keep_alive_seconds": (0.01, None),
+    "connection_init_timeout_seconds": (0.01, None),
+    "send_queue_size": (1, None),
+}
+_FLOAT_LIMITS = {"resolver_timeout_seconds", "keep_alive_seconds", "connection_init_timeout_seconds"}
+
+
+def _limits(top: _Reader) -> LimitsSettings:
+    reader = top.sub("limits", set(_LIMIT_BOUNDS))
+    defaults = LimitsSettings()
+    values: dict[str, Any] = {}
+    for key, (low, high) in _LIMIT_BOUNDS.items():
+        default = getattr(defaults, key)
+        value = reader.number(key, default) if key in _FLOAT_LIMITS else reader.integer(key, default)
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise reader._fail(key, f"{bounds}")
+        values[key] = value
+    return LimitsSettings(**values)
+
+
 TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
 
 
@@ -306,6 +368,6 @@ def load_config(path: Path) -> Settings:
         dynamodb_endpoint=dynamo.text("endpoint", None) or None,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
+        limits=_limits(top),
         config_file=path.resolve(),
-        extra={"limits": raw.get("limits", {})},
     )
