@@ -9,6 +9,7 @@ and would swallow a user's real AWS calls made from the same process.
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,32 @@ def start_engine(endpoint_url: str | None, region: str, *, data_dir: Path | None
 def start_configured_engine(settings: Settings) -> Engine:
     """The engine the settings ask for; embedded tables live in the data dir unless ``in_memory``."""
     data_dir = None if settings.in_memory else settings.data_dir
-    return start_engine(settings.dynamodb_endpoint, settings.dynamodb_region, data_dir=data_dir)
+    engine = start_engine(settings.dynamodb_endpoint, settings.dynamodb_region, data_dir=data_dir)
+    if not engine.embedded and not supports_transactions(engine.client()):
+        message = (
+            f"note: the DynamoDB engine at {engine.endpoint_url} does not support transactions "
+            "(TransactWriteItems/TransactGetItems); resolvers that need them will fail with a clear error"
+        )
+        print(message, file=sys.stderr, flush=True)
+        log.warning("%s", message)
+    return engine
+
+
+def supports_transactions(client: Any) -> bool:
+    """Probe with a TransactGetItems on a table that does not exist: engines that implement it
+    answer ResourceNotFound (or a validation error about the table); dynalite and Alternator answer
+    UnknownOperation."""
+    try:
+        client.transact_get_items(
+            TransactItems=[{"Get": {"TableName": "appsync-emulator-probe-missing", "Key": {"id": {"S": "x"}}}}]
+        )
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        message = str(exc.response.get("Error", {}).get("Message", "")).lower()
+        return "unknownoperation" not in code.lower() and "not supported" not in message
+    except BotoCoreError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------

@@ -78,8 +78,15 @@ def transact_write(ctx: ResolverContext, actions: Sequence[TransactAction], toke
         call(ctx, "transact_write_items", **params)
     except AppSyncError as error:
         cause = error.__cause__
-        if isinstance(cause, ClientError) and cause.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+        code = cause.response.get("Error", {}).get("Code", "") if isinstance(cause, ClientError) else ""
+        if code == "TransactionCanceledException":
             raise TransactionCancelled(appsync_error(cause).message, cancellation_reasons(cause.response)) from cause
+        if "UnknownOperation" in str(code):
+            raise AppSyncError(
+                "The DynamoDB engine behind the emulator does not support transactions (TransactWriteItems); "
+                "use the embedded engine or DynamoDB itself for this resolver",
+                "DynamoDB:UnknownOperationException",
+            ) from cause
         raise
 
 

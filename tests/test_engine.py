@@ -64,3 +64,33 @@ def test_unreachable_external_endpoint_is_a_clear_error() -> None:
 
     with pytest.raises(EngineError, match="did not answer ListTables"):
         start_engine("http://127.0.0.1:9", "us-east-1")
+
+
+def test_transaction_support_is_probed(engine: Engine) -> None:
+    from botocore.exceptions import ClientError
+
+    from emulator.engine import supports_transactions
+
+    assert supports_transactions(engine.client()) is True
+
+    class NoTransactions:  # what dynalite and Alternator answer
+        def transact_get_items(self, **_: object) -> None:
+            raise ClientError({"Error": {"Code": "UnknownOperationException", "Message": ""}}, "TransactGetItems")
+
+    assert supports_transactions(NoTransactions()) is False
+
+
+def test_a_transaction_on_an_engine_without_them_says_so() -> None:
+    from botocore.exceptions import ClientError
+
+    from emulator.errors import AppSyncError
+    from resolvers.context import ResolverContext
+    from resolvers.transactions import TransactAction, transact_write
+
+    class NoTransactions:
+        def transact_write_items(self, **_: object) -> None:
+            raise ClientError({"Error": {"Code": "UnknownOperationException", "Message": ""}}, "TransactWriteItems")
+
+    ctx = ResolverContext(api=api_of(), dynamodb=NoTransactions(), table_name=lambda m: m)
+    with pytest.raises(AppSyncError, match="does not support transactions"):
+        transact_write(ctx, [TransactAction(kind="Put", table="T", key={"id": "1"}, values={"id": "1"})])
