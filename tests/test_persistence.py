@@ -218,7 +218,7 @@ def test_torn_journal_tail_is_dropped_and_appending_continues(tmp_path: Path) ->
 def test_compaction_under_concurrent_writes_keeps_every_acknowledged_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "MIN_COMPACT_BYTES", 2_000)  # compact every few writes
+    monkeypatch.setattr(store_module, "MIN_REPLAY_SECONDS", 0.005)  # compact every few writes
     engine = open_engine(tmp_path / "a")
     client = engine.client()
     create_posts(client)
@@ -404,3 +404,12 @@ def test_kill_9_keeps_every_acknowledged_write(tmp_path: Path) -> None:
     finally:
         engine.close()
     assert set(range(acknowledged + 1)) <= stored
+
+
+def test_compaction_trigger_weighs_replay_against_snapshot_load() -> None:
+    from emulator.persistence.store import should_compact
+
+    assert not should_compact(10, 4_000, 0)  # a few writes: replay is instant
+    assert should_compact(1_000, 400_000, 0)  # ~1 s of replay on an empty snapshot
+    assert not should_compact(1_000, 400_000, 100_000_000)  # still less than loading a 100 MB snapshot
+    assert should_compact(20_000, 8_000_000, 100_000_000)

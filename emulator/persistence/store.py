@@ -4,12 +4,14 @@ On disk (``<data dir>/tables/``): ``snapshot.bin`` (the engine state up to a gen
 ``journal-<generation>.jsonl`` (the writes since), and ``LOCK``. Start = load the snapshot, then
 replay the journals of its generation and later ones in process, in order.
 
-Compaction bounds restart time. Replaying a journal byte costs about 30 times more than loading
-a snapshot byte (a replayed PutItem goes through moto's whole request dispatch: ~1 ms for ~400
-journal bytes, against ~0.1 ms to unpickle an item of ~700 bytes), so when the journal outgrows
-1/``REPLAY_COST_RATIO`` of the snapshot (and ``MIN_COMPACT_BYTES``), a background thread folds it
-into a new snapshot: replay after a crash then takes about as long as the snapshot load, and as
-both grow with the tables, the compaction work per write stays constant.
+Compaction bounds restart time. A restart loads the snapshot, then replays the journal, and
+replay is the slow part: each journaled request goes through moto's whole request dispatch again
+(about 1 ms, plus the items it carries), while unpickling costs about 0.1 µs per snapshot byte.
+From these measured costs (``bench/restart.py``) the store estimates the replay time of its
+journal, and when it exceeds the snapshot's load time (and ``MIN_REPLAY_SECONDS``) a background
+thread folds the journal into a new snapshot. A restart after a crash then takes at most about
+twice a clean one, and since both grow with the tables, the compaction work per write stays
+constant.
 
 Under the write lock compaction only captures the state in memory and switches appends to the
 next generation's journal; writing and syncing the file happen while writes continue. The old
@@ -36,10 +38,20 @@ from emulator.persistence.snapshot import Snapshot, read_snapshot, write_snapsho
 
 log = logging.getLogger("appsync_emulator.persistence")
 
-MIN_COMPACT_BYTES = 64 * 1024
-REPLAY_COST_RATIO = 32
+# What a restart spends (moto 5.2.5, bench/restart.py); the trigger compares them, so a faster
+# or slower machine shifts only MIN_REPLAY_SECONDS's share.
+REPLAY_SECONDS_PER_WRITE = 1e-3  # moto's request dispatch, per journaled request
+REPLAY_SECONDS_PER_BYTE = 5e-7  # applying the items a journaled request carries
+LOAD_SECONDS_PER_BYTE = 1e-7  # unpickling the snapshot
+MIN_REPLAY_SECONDS = 0.5  # below this a compaction is not worth the pause it puts on writes
 SNAPSHOT_NAME = "snapshot.bin"
 _JOURNAL_NAME = re.compile(r"^journal-(\d+)\.jsonl$")
+
+
+def should_compact(journal_writes: int, journal_bytes: int, snapshot_bytes: int) -> bool:
+    """Whether replaying the journal would now take longer than loading the snapshot."""
+    replay = journal_writes * REPLAY_SECONDS_PER_WRITE + journal_bytes * REPLAY_SECONDS_PER_BYTE
+    return replay >= max(MIN_REPLAY_SECONDS, snapshot_bytes * LOAD_SECONDS_PER_BYTE)
 
 
 def tables_dir(data_dir: Path) -> Path:
@@ -132,6 +144,7 @@ class TableStore:
         self._generation = recovery.generation
         self._snapshot_generation = recovery.snapshot_generation
         self._snapshot_size = recovery.snapshot_size
+        self._journal_writes = recovery.replayed  # an over-estimate when several journals were replayed
         self._journal = Journal(journal_path(folder, self._generation))
         self._compaction_lock = threading.Lock()
         self._wake = threading.Event()
@@ -159,7 +172,8 @@ class TableStore:
 
     def append(self, entry: JournalEntry) -> int:
         ticket = self._journal.append(entry)
-        if self._journal.size >= max(MIN_COMPACT_BYTES, self._snapshot_size // REPLAY_COST_RATIO):
+        self._journal_writes += 1
+        if should_compact(self._journal_writes, self._journal.size, self._snapshot_size):
             self._wake.set()
         return ticket
 
@@ -177,6 +191,7 @@ class TableStore:
                 payload = moto_state.capture()
                 self._generation += 1
                 self._journal.rotate(journal_path(self.folder, self._generation))
+                self._journal_writes = 0
             snapshot = Snapshot(self._generation, moto_state.engine_version(), payload)
             write_snapshot(self.folder / SNAPSHOT_NAME, snapshot)
             self._snapshot_size = len(payload)
