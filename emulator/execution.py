@@ -199,7 +199,7 @@ class DocumentCache:
             return PreparedDocument(None, [syntax_error(error)])
         errors = validate(self._schema, document)
         if errors:
-            return PreparedDocument(document, [validation_error(error, document) for error in errors])
+            return PreparedDocument(document, [validation_error(error, document, self._schema) for error in errors])
         return PreparedDocument(document, [])
 
 

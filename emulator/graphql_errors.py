@@ -15,17 +15,27 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
+    BREAK,
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     GraphQLError,
     GraphQLObjectType,
     GraphQLSchema,
+    Node,
+    ObjectFieldNode,
     OperationDefinitionNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    ValueNode,
+    VariableNode,
+    Visitor,
     get_named_type,
+    visit,
 )
 
 from emulator.errors import AppSyncError
-from emulator.scalars import appsync_variable_message
+from emulator.scalars import appsync_variable_message, java_literal
 
 log = logging.getLogger("appsync_emulator.execution")
 
@@ -120,9 +130,51 @@ def _document_path(document: DocumentNode | None, error: GraphQLError) -> str:
     return ""
 
 
-def validation_error(error: GraphQLError, document: DocumentNode | None) -> dict[str, Any]:
+_BAD_LITERAL = re.compile(r"(Unable to parse .*|.* cannot represent .*|Expected value of type .*)")
+
+
+def _literal_context(schema: GraphQLSchema, document: DocumentNode, target: Node) -> tuple[str, str, str] | None:
+    """(argument path, expected type, field path) of a literal value, as graphql-java names them."""
+    type_info = TypeInfo(schema)
+    found: dict[str, Any] = {}
+
+    class Finder(Visitor):
+        def enter(self, node: Node, key: Any, parent: Any, path: Any, ancestors: list[Any]) -> Any:
+            if node is target:
+                found["type"] = get_named_type(type_info.get_input_type())
+                found["ancestors"] = [a for a in (*ancestors, parent) if isinstance(a, Node)]
+                return BREAK
+            return None
+
+    visit(document, TypeInfoVisitor(type_info, Finder()))
+    if "ancestors" not in found or found["type"] is None:
+        return None
+    fields = [a.name.value for a in found["ancestors"] if isinstance(a, FieldNode)]
+    last_field = max((i for i, a in enumerate(found["ancestors"]) if isinstance(a, FieldNode)), default=-1)
+    argument = [a.name.value for a in found["ancestors"][last_field + 1 :] if isinstance(a, (ArgumentNode, ObjectFieldNode))]
+    if isinstance(target, ObjectFieldNode):
+        argument.append(target.name.value)
+    return ".".join(argument), found["type"].name, "/".join(fields)
+
+
+def _wrong_type(error: GraphQLError, document: DocumentNode | None, schema: GraphQLSchema | None) -> str | None:
+    """graphql-java's WrongType message for a literal argument value of the wrong type."""
+    if schema is None or document is None or not error.nodes or not _BAD_LITERAL.fullmatch(error.message):
+        return None
+    node = error.nodes[0]
+    if not isinstance(node, ValueNode) or isinstance(node, VariableNode):
+        return None
+    context = _literal_context(schema, document, node)
+    if context is None:
+        return None
+    argument, type_name, field_path = context
+    return (f"Validation error of type WrongType: argument '{argument}' with value '{java_literal(node)}'"
+            f" is not a valid '{type_name}' @ '{field_path}'")
+
+
+def validation_error(error: GraphQLError, document: DocumentNode | None, schema: GraphQLSchema | None = None) -> dict[str, Any]:
     """A validation failure as AppSync reports it (no errorType; path null)."""
-    message = error.message
+    message = _wrong_type(error, document, schema) or error.message
     if not message.startswith("Validation error"):
         path = _document_path(document, error)
         for pattern, rewrite in _VALIDATION_REWRITES:

@@ -78,3 +78,18 @@ def test_variable_errors_follow_graphql_java() -> None:
     )
     wrong = run(schema, 'query($n: Int) { f(input: {name: "x"}, n: $n) }', variable_values={"n": "x"}).errors or []
     assert variable_error(wrong[0])["message"].startswith("Variable 'n' has an invalid value")
+
+
+def test_literal_of_the_wrong_type_is_a_wrong_type_validation_error() -> None:
+    from emulator.scalars import bind_scalars
+    from emulator.sdl import build_appsync_schema
+
+    schema = build_appsync_schema("input In { email: AWSEmail } type Query { f(input: In, n: Int): String }")
+    bind_scalars(schema)
+    document = parse('{ f(input: {email: "nope"}, n: "y") }')
+    messages = [validation_error(e, document, schema)["message"] for e in validate(schema, document)]
+    assert messages == [
+        "Validation error of type WrongType: argument 'input.email' with value 'StringValue{value='nope'}'"
+        " is not a valid 'AWSEmail' @ 'f'",
+        "Validation error of type WrongType: argument 'n' with value 'StringValue{value='y'}' is not a valid 'Int' @ 'f'",
+    ]
