@@ -391,7 +391,8 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
         schema=schema,
         transformer=settings.transformer or api.transformer,
         auth=auth,
-        extra={**settings.extra, "amplify": {"api": api.name, "feature_flags": dict(api.feature_flags)}},
+        extra={**settings.extra, "amplify": {"api": api.name, "api_dir": str(api.api_dir),
+                                              "feature_flags": dict(api.feature_flags)}},
     )
 
 

@@ -7,9 +7,11 @@ a message for the user; the CLI prints it and exits non-zero.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -25,14 +27,14 @@ from auth.rules import AmplifyPolicy
 from emulator import dynamo_proxy, explorer
 from emulator.apimodel import ApiModel
 from emulator.data_files import DataFileError, seed_from_settings
-from emulator.engine import EngineError, ensure_tables, start_configured_engine
+from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
-from emulator.state import AppState
+from emulator.state import AppState, Generation
 from emulator.transform import SchemaError, TransformOptions, transform
 
 
@@ -57,36 +59,43 @@ def build_executor(api: ApiModel, settings: Settings) -> Executor:
     return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode)))
 
 
+def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = None) -> Generation:
+    """Everything that follows from the schema and config, built before anything is served or
+    swapped: the API, its tables, the auth gateway and rules, the executable schema."""
+    api = api or load_api(settings)
+    ensure_tables(engine.client(), api, settings.table_name)
+    auth_settings = ensure_credentials(settings.auth, settings.data_dir)
+    return Generation(
+        settings=replace(settings, auth=auth_settings),
+        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
+        executor=build_executor(api, settings),
+        policy=AmplifyPolicy(api, auth_settings.iam),
+    )
+
+
 def build_state(settings: Settings) -> AppState:
     """Everything the app needs, built once at start."""
     started = time.perf_counter()
-    api = load_api(settings)
+    api = load_api(settings)  # a schema mistake stops the start before the engine is started
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
         engine = start_configured_engine(settings)
     except EngineError as exc:
         raise StartupError(str(exc)) from exc
-    ensure_tables(engine.client(), api, settings.table_name)
+    generation = build_generation(settings, engine, api)
     try:
-        seed_from_settings(engine.client(), settings, api)
+        seed_from_settings(engine.client(), settings, generation.executor.executable.api)
     except DataFileError as exc:
         raise StartupError(str(exc)) from exc
-    auth_settings = ensure_credentials(settings.auth, settings.data_dir)
     return AppState(
-        settings=_with_auth(settings, auth_settings),
+        settings=generation.settings,
         engine=engine,
-        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
-        executor=build_executor(api, settings),
-        policy=AmplifyPolicy(api, auth_settings.iam),
+        auth=generation.auth,
+        executor=generation.executor,
+        policy=generation.policy,
         hub=Hub(),
         started_at=started,
     )
-
-
-def _with_auth(settings: Settings, auth_settings: object) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, auth=auth_settings)
 
 
 async def _root(request: Request) -> Response:
@@ -113,7 +122,7 @@ async def _health(request: Request) -> Response:
 
 def realtime_deps(state: AppState) -> RealtimeDeps:
     return RealtimeDeps(
-        authenticate=state.auth.authenticate,
+        authenticate=lambda request: state.auth.authenticate(request),
         current_api=lambda: state.api,
         current_schema=lambda: state.executor.executable.schema,
         policy=lambda: state.policy,
@@ -125,16 +134,26 @@ def realtime_deps(state: AppState) -> RealtimeDeps:
     )
 
 
-def create_app(state: AppState) -> Starlette:
+BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
+"""A task that runs while the app serves and returns when its event is set (e.g. hot reload)."""
+
+
+def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> Starlette:
     realtime = RealtimeEndpoint(realtime_deps(state))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(timeout=30) as client:
-            app.state.http_client = client
-            yield
-        await state.hub.close()
-        state.engine.close()
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(task(stop)) for task in background]
+        try:
+            async with httpx.AsyncClient(timeout=30) as client:
+                app.state.http_client = client
+                yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await state.hub.close()
+            state.engine.close()
 
     app = Starlette(
         routes=[

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="one port for everything (default 20002)")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
     serve.add_argument("--dynamodb-endpoint", help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--no-reload", action="store_true", help="do not watch the schema and config for changes")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
     serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
     serve.add_argument("--write-client-config", type=Path, metavar="DIR",
@@ -123,7 +124,7 @@ def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.write_client_config:
         write_client_config(args.write_client_config, settings)
-    return serve(settings)
+    return serve(settings, None if args.no_reload else (lambda: resolve_settings(args)))
 
 
 def write_client_config(directory: Path, settings: Settings) -> None:

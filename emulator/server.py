@@ -18,6 +18,7 @@ from types import FrameType
 import uvicorn
 
 from emulator.app import StartupError, build_state, create_app
+from emulator.reload import Reloader, SettingsLoader
 from emulator.settings import Settings
 from emulator.state import AppState
 
@@ -79,14 +80,17 @@ def _ws_frame_ceiling(settings: Settings) -> int:
     return max(1024 * 1024, 4 * settings.limits.max_message_bytes)
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> int:
+    """Serve until SIGINT/SIGTERM. With ``reload_settings``, schema and config changes are
+    picked up without a restart (hot reload)."""
     try:
         state = build_state(settings)
     except StartupError as exc:
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
+    background = [Reloader(state, reload_settings).run] if reload_settings else []
     config = uvicorn.Config(
-        create_app(state),
+        create_app(state, background),
         host=settings.host,
         port=settings.port,
         log_level="warning",

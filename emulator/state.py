@@ -18,6 +18,16 @@ from emulator.settings import Settings
 from resolvers.context import AuthPolicy, ResolverContext
 
 
+@dataclass(frozen=True)
+class Generation:
+    """What a schema and config produce; hot reload builds a new one and installs it whole."""
+
+    settings: Settings
+    auth: Any  # auth.gateway.AuthGateway
+    executor: Executor
+    policy: AuthPolicy
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -28,6 +38,13 @@ class AppState:
     hub: Any  # emulator.hub.Hub
     started_at: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def install(self, generation: Generation) -> None:
+        """Swap in a new generation; requests already running keep the one they started with."""
+        self.settings = generation.settings
+        self.auth = generation.auth
+        self.policy = generation.policy
+        self.executor = generation.executor
 
     @property
     def api(self) -> ApiModel:
