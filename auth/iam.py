@@ -205,7 +205,7 @@ class IamAuthenticator:
             raise rejected(SignatureRejected(message), message)
         aws_request = AWSRequest(
             method=request.method,
-            url=f"https://{request.headers['host']}{request.path}",
+            url=f"https://{request.headers['host']}{request.path}" + (f"?{request.url_query}" if request.url_query else ""),
             data=request.body,
             headers={name: request.headers[name] for name in header.signed_headers},
         )

@@ -86,9 +86,10 @@ class AuthRequest:
     method: str = "POST"
     path: str = "/graphql"
     source_ip: str = "127.0.0.1"
-    query_string: str = ""
+    query_string: str = ""  # the GraphQL document (the Lambda authorizer event's queryString)
     operation_name: str | None = None
     variables: Mapping[str, Any] | None = None
+    url_query: str = ""  # the raw URL query string (``GET /graphql?query=…`` is signed over it)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def _auth_request(request: Request, body: bytes, gql: GraphQLRequest) -> AuthReq
         query_string=gql.query,
         operation_name=gql.operation_name,
         variables=gql.variables,
+        url_query=request.url.query,
     )
 
 

@@ -169,3 +169,16 @@ def test_signature_header_parsing() -> None:
 )
 def test_caller_arn(arn: str, user_arn: str) -> None:
     assert caller_arn(arn) == user_arn
+
+
+def test_signed_get_request_covers_the_url_query(iam: IamAuthenticator) -> None:
+    from urllib.parse import urlencode
+
+    query = urlencode({"query": "{ listPosts { items { id } } }"})
+    request = AWSRequest(method="GET", url=f"https://{HOST}/graphql?{query}")
+    SigV4Auth(LONG_TERM, "appsync", "us-east-1").add_auth(request)
+    signed = AuthRequest(Headers({"Host": HOST, **dict(request.headers)}), b"", method="GET", url_query=query)
+    assert iam.authenticate(signed).mode is AuthMode.AWS_IAM
+    tampered = AuthRequest(signed.headers, b"", method="GET", url_query=query.replace("listPosts", "listUsers"))
+    with pytest.raises(UnauthorizedRequest):
+        iam.authenticate(tampered)
