@@ -173,3 +173,24 @@ def test_dir_lock_is_exclusive_and_released(tmp_path: Path) -> None:
         DirLock.acquire(tmp_path / "LOCK")
     lock.release()
     DirLock.acquire(tmp_path / "LOCK").release()
+
+
+def test_failed_append_leaves_no_partial_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    path = tmp_path / "journal-000001.jsonl"
+    journal = Journal(path)
+    journal.sync(journal.append(entry(0)))
+    real_write = os.write
+
+    def disk_full_half_way(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data[:10]))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_full_half_way)
+    with pytest.raises(OSError):
+        journal.append(entry(1))
+    monkeypatch.undo()
+    journal.sync(journal.append(entry(2)))
+    journal.close()
+    assert read_journal(path).entries == [entry(0), entry(2)]

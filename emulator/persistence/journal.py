@@ -13,6 +13,7 @@ share syncs instead of queueing behind each other's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -120,10 +121,17 @@ class Journal:
     def append(self, entry: JournalEntry) -> int:
         """Write one line (not yet durable); returns a ticket for ``sync``."""
         line = memoryview(entry.to_line())
-        while line:
-            written = os.write(self._fd, line)
-            line = line[written:]
-            self._size += written
+        start = self._size
+        try:
+            while line:
+                written = os.write(self._fd, line)
+                line = line[written:]
+                self._size += written
+        except OSError:  # e.g. disk full half way: cut the partial line, or the next would follow it
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, start)
+                self._size = start
+            raise
         self._appended += 1
         return self._appended
 

@@ -6,6 +6,9 @@ HTTP. A write is applied and appended under one lock, so the journal order is th
 engine applied writes in (moto itself is then never asked to apply two writes at once); the
 answer is held back until the line is on disk, so whatever a client saw acknowledged survives
 ``kill -9``. Reads pass straight through.
+
+When the journal cannot be written (disk full), the client gets a 500 and the write is not
+acknowledged; the engine's memory then holds it until the next restart, the disk does not.
 """
 
 from __future__ import annotations
