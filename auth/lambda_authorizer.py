@@ -67,6 +67,10 @@ def _load_module(module_name: str, search_path: Path | None) -> ModuleType:
                 assert spec is not None and spec.loader is not None
                 module = importlib.util.module_from_spec(spec)
                 sys.modules[spec.name] = module  # as an import would: dataclasses etc. look it up
+                # Like a Lambda's task root: the authorizer's own folder is importable, so it can
+                # import its sibling modules.
+                if str(search_path) not in sys.path:
+                    sys.path.append(str(search_path))
                 spec.loader.exec_module(module)
                 return module
     return importlib.import_module(module_name)

@@ -198,3 +198,16 @@ def test_load_errors_are_config_errors(spec: str, source: str | None, complaint:
     with pytest.raises(ConfigError) as failed:
         load_handler(LambdaSettings(spec, tmp_path))
     assert complaint in str(failed.value)
+
+
+def test_authorizer_can_import_its_sibling_modules(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from auth.lambda_authorizer import load_handler
+    from emulator.settings import LambdaSettings
+
+    (tmp_path / "tokens_db_sibling.py").write_text("ALLOWED = {'good-token'}\n")
+    (tmp_path / "authz_with_sibling.py").write_text(
+        "from tokens_db_sibling import ALLOWED\n"
+        "def check(event):\n    return {'isAuthorized': event['authorizationToken'] in ALLOWED}\n"
+    )
+    handler = load_handler(LambdaSettings(handler="authz_with_sibling:check", search_path=tmp_path))
+    assert handler({"authorizationToken": "good-token"}) == {"isAuthorized": True}
