@@ -194,3 +194,54 @@ def test_failed_append_leaves_no_partial_line(tmp_path: Path, monkeypatch: pytes
     journal.sync(journal.append(entry(2)))
     journal.close()
     assert read_journal(path).entries == [entry(0), entry(2)]
+
+
+class FakeSink:
+    """Records what the middleware journals; can fail like a full disk."""
+
+    def __init__(self, fail: bool = False) -> None:
+        import threading
+
+        self.write_lock = threading.Lock()
+        self.entries: list[JournalEntry] = []
+        self.synced: list[int] = []
+        self.fail = fail
+
+    def append(self, entry: JournalEntry) -> int:
+        if self.fail:
+            raise OSError(28, "No space left on device")
+        self.entries.append(entry)
+        return len(self.entries)
+
+    def sync(self, ticket: int) -> None:
+        self.synced.append(ticket)
+
+
+def engine_app(environ: dict, start_response) -> list[bytes]:  # type: ignore[no-untyped-def]
+    start_response("200 OK", [("Content-Type", "application/x-amz-json-1.0")])
+    return [b"{}"]
+
+
+def request(target: str) -> dict:
+    return environ_for(JournalEntry({"X-Amz-Target": target}, '{"TableName": "T"}', 0))
+
+
+def test_middleware_journals_writes_and_syncs_before_answering() -> None:
+    from emulator.persistence.recorder import JournalingMiddleware
+
+    sink = FakeSink()
+    app = JournalingMiddleware(engine_app, sink)
+    assert call_wsgi(app, request("DynamoDB_20120810.Query")).body == b"{}"
+    assert sink.entries == []
+    response = call_wsgi(app, request("DynamoDB_20120810.PutItem"))
+    assert response.status_code == 200 and response.body == b"{}"
+    assert [e.body for e in sink.entries] == ['{"TableName": "T"}'] and sink.synced == [1]
+    assert sink.entries[0].status == 200
+
+
+def test_middleware_refuses_to_acknowledge_an_unjournaled_write() -> None:
+    from emulator.persistence.recorder import JournalingMiddleware
+
+    response = call_wsgi(JournalingMiddleware(engine_app, FakeSink(fail=True)), request("DynamoDB_20120810.PutItem"))
+    assert response.status_code == 500
+    assert b"InternalServerError" in response.body and b"No space left" in response.body
