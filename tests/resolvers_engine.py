@@ -19,6 +19,7 @@ import boto3
 import pytest
 
 from emulator.apimodel import ApiModel, FieldSpec, IndexSpec, KeySpec, ModelSpec, RelationSpec, RootField
+from emulator.engine import table_definition
 from resolvers.context import AllowAll, AuthPolicy, ResolverContext
 
 
@@ -74,35 +75,6 @@ class Harness:
 
     def raw_items(self, model: str) -> list[dict[str, Any]]:
         return self.client.scan(TableName=self.table_name(model))["Items"]
-
-
-def table_definition(model: ModelSpec, table_name: str) -> dict[str, Any]:
-    attributes: dict[str, str] = {}
-
-    def schema(key: KeySpec) -> list[dict[str, str]]:
-        parts = [{"AttributeName": key.partition, "KeyType": "HASH"}]
-        attributes[key.partition] = model.key_types.get(key.partition, "S")
-        if key.sort_attribute:
-            parts.append({"AttributeName": key.sort_attribute, "KeyType": "RANGE"})
-            attributes[key.sort_attribute] = "S" if key.is_composite else model.key_types.get(key.sort_attribute, "S")
-        return parts
-
-    definition: dict[str, Any] = {
-        "TableName": table_name,
-        "KeySchema": schema(model.primary_key),
-        "BillingMode": "PAY_PER_REQUEST",
-    }
-    if model.indexes:
-        definition["GlobalSecondaryIndexes"] = [
-            {"IndexName": index.name, "KeySchema": schema(index.key), "Projection": {"ProjectionType": "ALL"}}
-            for index in model.indexes
-        ]
-    definition["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": t} for n, t in attributes.items()]
-    return definition
-
-
-# ---------------------------------------------------------------------------------------------
-# Hand-built API models
 
 
 def fields(*specs: tuple[str, str] | FieldSpec) -> dict[str, FieldSpec]:
