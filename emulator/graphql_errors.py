@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -39,65 +38,30 @@ from emulator.scalars import appsync_variable_message, java_literal
 
 log = logging.getLogger("appsync_emulator.execution")
 
-Rewrite = Callable[[re.Match[str], str], str]
-
-# (graphql-core message pattern, AppSync message builder given the match and the field path)
-_VALIDATION_REWRITES: list[tuple[re.Pattern[str], Rewrite]] = [
-    (
-        re.compile(r"Cannot query field '(\w+)' on type '(\w+)'\."),
-        lambda m, p: f"Validation error of type FieldUndefined: Field '{m[1]}' in type '{m[2]}' is undefined @ '{p}'",
-    ),
-    (
-        re.compile(r"Unknown type '(\w+)'\."),
-        lambda m, p: f"Validation error of type UnknownType: Unknown type {m[1]}",
-    ),
-    (
-        re.compile(r"Field '(\w+)' argument '(\w+)' of type '(.+)' is required, but it was not provided\."),
-        lambda m, p: f"Validation error of type MissingFieldArgument: Missing field argument {m[2]} @ '{p}'",
-    ),
-    (
-        re.compile(r"Argument '(\w+)\.(\w+)\((\w+):\)' of type '(.+)' is required, but it was not provided\."),
-        lambda m, p: f"Validation error of type MissingFieldArgument: Missing field argument {m[3]} @ '{p}'",
-    ),
-    (
-        re.compile(r"Unknown argument '(\w+)' on field '(\w+)\.(\w+)'\."),
-        lambda m, p: f"Validation error of type UnknownArgument: Unknown field argument {m[1]} @ '{p}'",
-    ),
-    (
-        re.compile(r"Field '(\w+)' of type '(.+)' must have a selection of subfields\..*"),
-        lambda m, p: (
-            f"Validation error of type SubSelectionRequired: Sub selection required for type {m[2]} of field {m[1]} @ '{p}'"
-        ),
-    ),
-    (
-        re.compile(r"Field '(\w+)' must not have a selection since type '(.+)' has no subfields\."),
-        lambda m, p: (
-            f"Validation error of type SubSelectionNotAllowed: Sub selection not allowed on leaf type {m[2]} of field {m[1]} @ '{p}'"
-        ),
-    ),
-    (
-        re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'\."),
-        lambda m, p: (
-            f"Validation error of type VariableTypeMismatch: Variable type '{m[2]}' doesn't match expected type '{m[3]}' @ '{p}'"
-        ),
-    ),
-    (
-        re.compile(r"Variable '\$(\w+)' is not defined.*"),
-        lambda m, p: f"Validation error of type UndefinedVariable: Undefined variable {m[1]} @ '{p}'",
-    ),
-    (
-        re.compile(r"Variable '\$(\w+)' is never used.*"),
-        lambda m, p: f"Validation error of type UnusedVariable: Unused variable {m[1]}",
-    ),
-    (
-        re.compile(r"Unknown fragment '(\w+)'\."),
-        lambda m, p: f"Validation error of type UndefinedFragment: Undefined fragment {m[1]} @ '{p}'",
-    ),
-    (
-        re.compile(r"Cannot query field.*"),
-        lambda m, p: f"Validation error of type FieldUndefined: {m[0]} @ '{p}'",
-    ),
+# graphql-core's message (named groups) -> graphql-java's error kind and message; {path} is the
+# slash-separated field path graphql-java prints after "@".
+_VALIDATION_WORDING: list[tuple[str, str, str]] = [
+    (r"Cannot query field '(?P<field>\w+)' on type '(?P<type>\w+)'\.",
+     "FieldUndefined", "Field '{field}' in type '{type}' is undefined @ '{path}'"),
+    (r"Unknown type '(?P<type>\w+)'\.", "UnknownType", "Unknown type {type}"),
+    (r"Field '\w+' argument '(?P<arg>\w+)' of type '.+' is required, but it was not provided\.",
+     "MissingFieldArgument", "Missing field argument {arg} @ '{path}'"),
+    (r"Argument '\w+\.\w+\((?P<arg>\w+):\)' of type '.+' is required, but it was not provided\.",
+     "MissingFieldArgument", "Missing field argument {arg} @ '{path}'"),
+    (r"Unknown argument '(?P<arg>\w+)' on field '\w+\.\w+'\.",
+     "UnknownArgument", "Unknown field argument {arg} @ '{path}'"),
+    (r"Field '(?P<field>\w+)' of type '(?P<type>.+)' must have a selection of subfields\..*",
+     "SubSelectionRequired", "Sub selection required for type {type} of field {field} @ '{path}'"),
+    (r"Field '(?P<field>\w+)' must not have a selection since type '(?P<type>.+)' has no subfields\.",
+     "SubSelectionNotAllowed", "Sub selection not allowed on leaf type {type} of field {field} @ '{path}'"),
+    (r"Variable '\$\w+' of type '(?P<given>.+)' used in position expecting type '(?P<expected>.+)'\.",
+     "VariableTypeMismatch", "Variable type '{given}' doesn't match expected type '{expected}' @ '{path}'"),
+    (r"Variable '\$(?P<name>\w+)' is not defined.*", "UndefinedVariable", "Undefined variable {name} @ '{path}'"),
+    (r"Variable '\$(?P<name>\w+)' is never used.*", "UnusedVariable", "Unused variable {name}"),
+    (r"Unknown fragment '(?P<name>\w+)'\.", "UndefinedFragment", "Undefined fragment {name} @ '{path}'"),
+    (r"(?P<message>Cannot query field.*)", "FieldUndefined", "{message} @ '{path}'"),
 ]
+_VALIDATION_REWRITES = [(re.compile(pattern), kind, template) for pattern, kind, template in _VALIDATION_WORDING]
 
 
 def _locations(error: GraphQLError) -> list[dict[str, Any]] | None:
@@ -177,10 +141,10 @@ def validation_error(error: GraphQLError, document: DocumentNode | None, schema:
     message = _wrong_type(error, document, schema) or error.message
     if not message.startswith("Validation error"):
         path = _document_path(document, error)
-        for pattern, rewrite in _VALIDATION_REWRITES:
+        for pattern, kind, template in _VALIDATION_REWRITES:
             match = pattern.fullmatch(message)
             if match:
-                message = rewrite(match, path)
+                message = f"Validation error of type {kind}: " + template.format(**match.groupdict(), path=path)
                 break
         else:
             message = f"Validation error of type ValidationError: {message}"
