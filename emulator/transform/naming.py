@@ -3,6 +3,10 @@
 Generated names are part of the API clients call (``listPosts``, ``postsByTitle``), so they must
 match the cloud letter for letter. v2 pluralises English-aware (the npm ``pluralize`` rules);
 v1 without ``improvePluralization`` just appends ``s``.
+
+The English word lists below are data from the npm package ``pluralize`` (MIT License,
+Copyright (c) 2013 Blake Embrey), which Amplify's transformer uses; they are reproduced so that
+names match the cloud letter for letter. See THIRD_PARTY_NOTICES.md.
 """
 
 from __future__ import annotations
