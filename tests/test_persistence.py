@@ -413,3 +413,30 @@ def test_compaction_trigger_weighs_replay_against_snapshot_load() -> None:
     assert should_compact(1_000, 400_000, 0)  # ~1 s of replay on an empty snapshot
     assert not should_compact(1_000, 400_000, 100_000_000)  # still less than loading a 100 MB snapshot
     assert should_compact(20_000, 8_000_000, 100_000_000)
+
+
+def test_tables_of_other_regions_and_accounts_come_back_where_they_were(tmp_path: Path) -> None:
+    from emulator.engine import make_client
+
+    engine = open_engine(tmp_path / "a")
+    europe = make_client(engine.endpoint_url, "eu-west-1", local=True)
+    create_posts(europe, "Europe")
+    europe.put_item(TableName="Europe", Item={"id": {"S": "e"}})
+    other_account = make_client(engine.endpoint_url, "us-east-1", local=True)
+    other_account.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.__setitem__(
+        "x-moto-account-id", "111122223333"))
+    create_posts(other_account, "Elsewhere")
+    crash_image(tmp_path / "a", tmp_path / "b")
+    engine.close()
+
+    engine = open_engine(tmp_path / "b")
+    try:
+        assert table_names(engine.client()) == []  # us-east-1, default account
+        europe = make_client(engine.endpoint_url, "eu-west-1", local=True)
+        assert [i["id"]["S"] for i in europe.scan(TableName="Europe")["Items"]] == ["e"]
+        other_account = make_client(engine.endpoint_url, "us-east-1", local=True)
+        other_account.meta.events.register("before-sign.*.*", lambda request, **_: request.headers.__setitem__(
+            "x-moto-account-id", "111122223333"))
+        assert table_names(other_account) == ["Elsewhere"]
+    finally:
+        engine.close()
