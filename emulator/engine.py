@@ -40,14 +40,26 @@ class Engine:
     embedded: bool
     _server: Any = None
     _client: Any = field(default=None, repr=False)
+    _session: Any = field(default=None, repr=False)
 
     def client(self) -> Any:
-        """The low-level DynamoDB client (boto3 clients are thread-safe; one is shared)."""
+        """The low-level DynamoDB client (boto3 clients are thread-safe; one is shared).
+
+        On the embedded engine its requests go to the engine's WSGI app in process
+        (``emulator.wsgi_transport``) rather than over the loopback port: same bytes, half the cost.
+        """
         if self._client is None:
             self._client = make_client(self.endpoint_url, self.region, local=self.embedded or bool(self.endpoint_url))
+            if self._server is not None:
+                from emulator.wsgi_transport import WsgiSession  # embedded engine only, as its server
+
+                self._session = WsgiSession(self._server.app)
+                self._client._endpoint.http_session = self._session  # botocore has no public hook for this
         return self._client
 
     def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -27,6 +27,11 @@ class EmbeddedServer:
         self._thread.start()
 
     @property
+    def app(self) -> moto_state.WsgiApp:
+        """The served WSGI app (the emulator's own client calls it in process)."""
+        return self._server.app
+
+    @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
