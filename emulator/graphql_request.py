@@ -32,7 +32,7 @@ def parse_body(body: bytes) -> GraphQLRequest:
         raise malformed("Request body is empty.")
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested past Python's stack
         raise malformed("Unable to parse GraphQL query.") from exc
     return graphql_request(payload)
 
@@ -44,7 +44,7 @@ def graphql_request(payload: Any) -> GraphQLRequest:
     if isinstance(variables, str) and variables.strip():
         try:
             variables = json.loads(variables)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise malformed("Unable to parse GraphQL query.") from exc
     if variables in ("", None):
         variables = None
