@@ -1,0 +1,63 @@
+"""Runs the benchmark sections, then writes ``BENCHMARKS.md`` and ``docs/benchmarks.png``.
+
+    python -m bench                  # everything, full size (about 10 minutes on 2 cores)
+    python -m bench --quick          # fewer rounds and iterations, for a smoke run
+    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, auth
+
+Everything runs on 127.0.0.1 against servers this process starts and stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import coldstart, fanout, http_latency, table_size
+from bench.machine import describe
+from bench.report import Results, chart, render
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = ("cold", "http", "sizes", "fanout", "auth")
+
+
+def _auth_cost(iterations: int) -> str:
+    """The auth engineer's per-mode figures (``bench/auth_cost.py``), kept verbatim."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "auth_cost.py"), "--iterations", str(iterations)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
+    return done.stdout if done.returncode == 0 else f"bench/auth_cost.py failed:\n{done.stderr[-2000:]}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and iterations")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--chart", type=Path, default=ROOT / "docs" / "benchmarks.png")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    rounds, iterations = (3, 100) if args.quick else (5, 300)
+    results = Results(machine=describe(), settings=f"{time.strftime('%Y-%m-%d')}, "
+                      f"{'--quick' if args.quick else 'full'}: {rounds} rounds of {iterations} requests per HTTP figure")
+    if "cold" in only:
+        print("cold start…", flush=True)
+        results.cold_start = coldstart.run(3 if args.quick else 7)
+        results.import_profile = coldstart.import_profile()
+    if "http" in only:
+        print("HTTP latency…", flush=True)
+        results.http = http_latency.run(rounds, iterations)
+        results.http_logging = http_latency.run(max(3, rounds // 2), iterations, log_level="info")
+    if "sizes" in only:
+        print("table sizes…", flush=True)
+        results.sizes = table_size.run(3, 30 if args.quick else 60)
+    if "fanout" in only:
+        print("subscriptions…", flush=True)
+        results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
+    if "auth" in only:
+        print("auth cost…", flush=True)
+        results.appendix["Auth cost per request (bench/auth_cost.py)"] = _auth_cost(300 if args.quick else 2000)
+    chart(results, args.chart)
+    args.out.write_text(render(results, args.chart.relative_to(args.out.parent).as_posix()), encoding="utf-8")
+    print(f"wrote {args.out} and {args.chart}")
