@@ -275,7 +275,7 @@ def _parse(text: str) -> dict[str, Any] | None:
     """A client frame as a JSON object with a string ``type``; None for anything else."""
     try:
         frame = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's stack
         return None
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         return None

@@ -133,7 +133,7 @@ def _read_data(data: str) -> GraphQLRequest:
         return graphql_request(json.loads(data))
     except RequestError as failure:
         raise StartRejected([messages.request_failure(failure)]) from failure
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise StartRejected([messages.request_failure(malformed("Unable to parse GraphQL query."))]) from exc
 
 
