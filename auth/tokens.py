@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from auth.signing_key import SigningKey
 from emulator.settings import AuthSettings
@@ -73,29 +73,19 @@ def token_claims(
     return body | dict(claims or {})
 
 
-def mint_token(
-    settings: AuthSettings,
-    data_dir: Path,
-    *,
-    username: str,
-    sub: str | None = None,
-    groups: Iterable[str] = (),
-    email: str | None = None,
-    token_use: str = "id",
-    expires_in: int = 3600,
-    claims: Mapping[str, Any] | None = None,
-    oidc: bool = False,
-) -> str:
+class TokenOptions(TypedDict, total=False):
+    """``token_claims``'s keyword arguments, which ``mint_token`` passes on (``now`` aside)."""
+
+    username: Required[str]
+    sub: str | None
+    groups: Iterable[str]
+    email: str | None
+    token_use: str
+    expires_in: int
+    claims: Mapping[str, Any] | None
+    oidc: bool
+
+
+def mint_token(settings: AuthSettings, data_dir: Path, **options: Unpack[TokenOptions]) -> str:
     """A signed RS256 JWT that an emulator with the same settings and data dir accepts."""
-    body = token_claims(
-        settings,
-        username=username,
-        sub=sub,
-        groups=groups,
-        email=email,
-        token_use=token_use,
-        expires_in=expires_in,
-        claims=claims,
-        oidc=oidc,
-    )
-    return SigningKey.load_or_create(data_dir).sign(body)
+    return SigningKey.load_or_create(data_dir).sign(token_claims(settings, **options))
