@@ -71,38 +71,16 @@ def update_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any])
     values.update(composite_index_values(model, values, operation="updating", directive=_directive(ctx)))
     values.update(_primary_composite(model, values))
     key = object_key(model, model.primary_key, values)
-    auth_condition = _write_auth(ctx, model, "update", key, user_input)
-    placeholders = Placeholders()
-    params: dict[str, Any] = {
-        "TableName": ctx.table_name(model.name),
-        "Key": to_item(key),
-        "ReturnValues": "ALL_NEW",
-    }
     changes = {name: value for name, value in values.items() if name not in key}
-    expression = update_expression(changes, placeholders)
-    if expression:
-        params["UpdateExpression"] = expression
-    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=args.get("condition"))
-    _put_condition(params, condition, placeholders)
-    response = call(ctx, "update_item", **params)
-    return _result(ctx, from_item(response.get("Attributes")) or {})
+    updated = _write_existing(ctx, model, "update", key, user_input, args.get("condition"), changes)
+    return _result(ctx, updated or {})
 
 
 def delete_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item | None:
     user_input = dict(args.get("input") or {})
     values = {**user_input, **_primary_composite(model, user_input)}
     key = object_key(model, model.primary_key, values)
-    auth_condition = _write_auth(ctx, model, "delete", key, user_input)
-    placeholders = Placeholders()
-    params: dict[str, Any] = {
-        "TableName": ctx.table_name(model.name),
-        "Key": to_item(key),
-        "ReturnValues": "ALL_OLD",
-    }
-    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=args.get("condition"))
-    _put_condition(params, condition, placeholders)
-    response = call(ctx, "delete_item", **params)
-    deleted = from_item(response.get("Attributes"))
+    deleted = _write_existing(ctx, model, "delete", key, user_input, args.get("condition"))
     return None if deleted is None else _result(ctx, deleted)
 
 
@@ -199,6 +177,38 @@ def _write_auth(
         response = call(ctx, "get_item", TableName=ctx.table_name(model.name), Key=to_item(key))
         existing = from_item(response.get("Item"))
     return ctx.policy.check_write(model, operation, ctx.identity, existing, user_input)
+
+
+#: UpdateItem / DeleteItem, and what each returns: the item after the update, before the delete.
+_EXISTING_ITEM_WRITES = {"update": ("update_item", "ALL_NEW"), "delete": ("delete_item", "ALL_OLD")}
+
+
+def _write_existing(
+    ctx: ResolverContext,
+    model: ModelSpec,
+    operation: Literal["update", "delete"],
+    key: Item,
+    user_input: Item,
+    user_condition: FilterInput | None,
+    changes: Item | None = None,
+) -> Item | None:
+    """UpdateItem (SET/REMOVE of ``changes``) or DeleteItem of the stored item at ``key``, after the
+    auth slot, guarded by ``attribute_exists`` + auth condition + ``condition``; the returned item."""
+    auth_condition = _write_auth(ctx, model, operation, key, user_input)
+    action, return_values = _EXISTING_ITEM_WRITES[operation]
+    placeholders = Placeholders()
+    params: dict[str, Any] = {
+        "TableName": ctx.table_name(model.name),
+        "Key": to_item(key),
+        "ReturnValues": return_values,
+    }
+    expression = update_expression(changes, placeholders) if changes is not None else None
+    if expression:
+        params["UpdateExpression"] = expression
+    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=user_condition)
+    _put_condition(params, condition, placeholders)
+    response = call(ctx, action, **params)
+    return from_item(response.get("Attributes"))
 
 
 def _condition(
