@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from emulator.amplify_project import resolve_project
+from emulator.amplify.merge import resolve_project
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from emulator.json_files import read_json_object
 from emulator.settings import AuthSettings, Settings
 
 AWS_EXPORTS = "aws-exports.js"
@@ -184,13 +185,7 @@ def parse_aws_exports(path: Path) -> dict[str, Any]:
 def _read_json(path: Path) -> dict[str, Any] | None:
     if not path.exists():
         return None
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ClientConfigError(f"{path}: not valid JSON ({exc}); move it away to have it written fresh") from exc
-    if not isinstance(value, dict):
-        raise ClientConfigError(f"{path}: expected a JSON object")
-    return value
+    return read_json_object(path, ClientConfigError, "; move it away to have it written fresh")
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -1,7 +1,7 @@
 """Finding and reading the Amplify schema a user points us at.
 
 ``PATH`` may be a ``.graphql`` file or a folder of them (concatenated in name order, as Amplify
-does with its ``schema/`` folder). Amplify project roots are resolved by ``emulator.amplify_project``.
+does with its ``schema/`` folder). Amplify project roots are resolved by ``emulator.amplify``.
 """
 
 from __future__ import annotations

@@ -8,13 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.amplify_project import (
-    AmplifyProjectError,
-    apply_project,
-    find_project_root,
-    graphql_api_names,
-    load_amplify_api,
-)
+from emulator.amplify.files import AmplifyProjectError
+from emulator.amplify.merge import apply_project
+from emulator.amplify.project import find_project_root, graphql_api_names, load_amplify_api
 from emulator.settings import Settings, load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
