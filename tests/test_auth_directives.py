@@ -10,7 +10,8 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from auth.directives import DirectiveTable, check_field, directive_guard
 from auth.identity import AuthMode
 from emulator.sdl import build_appsync_schema
-from tests.test_auth_rules_models import GOLDEN, api_key, iam, lambda_, oidc, user
+from tests.auth_rules_support import api_key, iam, lambda_, oidc, user
+from tests.paths import GOLDEN
 
 POOLS = AuthMode.AMAZON_COGNITO_USER_POOLS
 

@@ -10,13 +10,12 @@ import pytest
 
 from auth.rules import AmplifyPolicy, NotAuthorized
 from emulator.apimodel import RootField
-from emulator.settings import IamSettings
-from tests.test_auth_rules_models import (
+from tests.auth_rules_support import (
+    ALICE,
     AUTH_CALLER,
-    AUTH_ROLE,
+    IAM,
     MATRIX,
     UNAUTH_CALLER,
-    UNAUTH_ROLE,
     api_key,
     iam,
     lambda_,
@@ -25,9 +24,8 @@ from tests.test_auth_rules_models import (
     user,
 )
 
-POLICY = AmplifyPolicy(MATRIX, IamSettings(auth_role_arn=AUTH_ROLE, unauth_role_arn=UNAUTH_ROLE))
+POLICY = AmplifyPolicy(MATRIX, IAM)
 M = MATRIX.models
-ALICE = "sub-alice::alice"
 
 
 # -- subscriptions --------------------------------------------------------------------------------

@@ -6,18 +6,19 @@ Each expectation restates what ``Query.get<Model>.auth.1.req.vtl`` /
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from auth.identity import AuthMode, Identity
 from auth.rules import AmplifyPolicy, NotAuthorized
-from emulator.settings import IamSettings
-from tests.test_auth_rules_models import (
+from tests.auth_rules_support import (
     AUTH_CALLER,
     AUTH_ROLE,
+    IAM,
     MATRIX,
     SEED_POST,
     UNAUTH_CALLER,
-    UNAUTH_ROLE,
     api,
     api_key,
     field,
@@ -29,7 +30,6 @@ from tests.test_auth_rules_models import (
     user,
 )
 
-IAM = IamSettings(auth_role_arn=AUTH_ROLE, unauth_role_arn=UNAUTH_ROLE)
 POLICY = AmplifyPolicy(MATRIX, IAM)
 M = MATRIX.models
 
@@ -146,8 +146,7 @@ def test_field_rule_roles_also_read_the_model() -> None:
 
 
 def test_admin_role_passes_every_check() -> None:
-    policy = AmplifyPolicy(MATRIX, IamSettings(auth_role_arn=AUTH_ROLE, unauth_role_arn=UNAUTH_ROLE,
-                                               admin_role_names=("lambda-backend",)))
+    policy = AmplifyPolicy(MATRIX, replace(IAM, admin_role_names=("lambda-backend",)))
     admin = iam("arn:aws:sts::123456789012:assumed-role/lambda-backend/session")
     assert policy.read_filter(M["OwnerDefault"], "list", admin) is None
     assert policy.read_field(M["FieldLevel"], "secret", admin, {"secret": "s"}) == "s"

@@ -10,20 +10,17 @@ from __future__ import annotations
 import pytest
 
 from auth.rules import AmplifyPolicy, NotAuthorized
-from emulator.settings import IamSettings
-from tests.test_auth_rules_models import (
+from tests.auth_rules_support import (
     AUTH_CALLER,
-    AUTH_ROLE,
+    IAM,
     SEED_V1,
     SEED_V2,
     UNAUTH_CALLER,
-    UNAUTH_ROLE,
     api_key,
     iam,
     user,
 )
 
-IAM = IamSettings(auth_role_arn=AUTH_ROLE, unauth_role_arn=UNAUTH_ROLE)
 V2 = AmplifyPolicy(SEED_V2, IAM)
 V1 = AmplifyPolicy(SEED_V1, IAM)
 USER2, POST2 = SEED_V2.models["User"], SEED_V2.models["Post"]

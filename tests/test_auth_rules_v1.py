@@ -6,7 +6,7 @@ import pytest
 
 from auth.identity import AuthMode, Identity
 from auth.rules import AmplifyPolicy, NotAuthorized
-from tests.test_auth_rules_models import api, api_key, field, model, rule, user
+from tests.auth_rules_support import api, api_key, field, model, rule, user
 
 OWNED = model("Note", [field("content")], (rule("owner", identity_claim="username"),), ("owner",))
 EDITED = model("Doc", [field("editors", is_list=True)], (rule("owner", owner_field="editors",
