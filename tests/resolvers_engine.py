@@ -1,45 +1,21 @@
-"""A real DynamoDB engine for resolver tests: moto's ThreadedMotoServer on a loopback port.
+"""Resolver tests on a real DynamoDB engine: tables of hand-built API models, contexts, test policies.
 
-``dynamodb_client`` (session scope) starts one server for the whole run; ``Harness`` creates
-the tables of a hand-built ``ApiModel`` under a unique suffix, so test modules never see each
-other's items, and builds ``ResolverContext`` objects for them. The two API models below are
+``Harness`` creates the tables of a hand-built ``ApiModel`` on the ``dynamodb_client`` fixture's
+engine (``tests/conftest.py``) under a unique suffix, so test modules never see each other's
+items, and builds ``ResolverContext`` objects for them. The two API models below are
 the golden schemas' shapes (v2 ``keys-relations`` style and v1 ``keys-relations-apikey``).
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
-import pytest
-
 from emulator.apimodel import ApiModel, FieldSpec, IndexSpec, KeySpec, ModelSpec, RelationSpec, RootField
 from emulator.engine import table_definition
 from resolvers.context import AllowAll, AuthPolicy, ResolverContext
-
-
-@pytest.fixture(scope="session")
-def dynamodb_client() -> Iterator[Any]:
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    client = boto3.session.Session().client(
-        "dynamodb",
-        endpoint_url=f"http://{host}:{port}",
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    yield client
-    server.stop()
 
 
 @dataclass
@@ -75,6 +51,16 @@ class Harness:
 
     def raw_items(self, model: str) -> list[dict[str, Any]]:
         return self.client.scan(TableName=self.table_name(model))["Items"]
+
+
+class FilterPolicy(AllowAll):
+    """v2 owner-style policy: the auth filter goes into the request's FilterExpression."""
+
+    def __init__(self, auth_filter: dict[str, Any]) -> None:
+        self.auth_filter = auth_filter
+
+    def read_filter(self, model, operation, identity):  # type: ignore[no-untyped-def]
+        return self.auth_filter
 
 
 def fields(*specs: tuple[str, str] | FieldSpec) -> dict[str, FieldSpec]:

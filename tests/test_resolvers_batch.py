@@ -9,11 +9,11 @@ import pytest
 from emulator.errors import AppSyncError
 from resolvers.batch import WriteRequest, batch_get, batch_write
 from resolvers.transactions import TransactAction, TransactionCancelled, transact_write
-from tests.resolvers_engine import Harness, dynamodb_client, v2_api  # noqa: F401
+from tests.resolvers_engine import Harness, v2_api
 
 
 @pytest.fixture(scope="module")
-def api(dynamodb_client: Any) -> Harness:  # noqa: F811
+def api(dynamodb_client: Any) -> Harness:
     return Harness(v2_api(), dynamodb_client).create_tables()
 
 

@@ -10,17 +10,7 @@ import pytest
 from emulator.errors import AppSyncError, unauthorized
 from resolvers import resolve_root
 from resolvers.context import AllowAll, ResolverContext
-from tests.resolvers_engine import Harness, dynamodb_client, v1_api, v2_api  # noqa: F401
-
-
-class FilterPolicy(AllowAll):
-    """v2 owner-style policy: the auth filter goes into the FilterExpression."""
-
-    def __init__(self, auth_filter: dict[str, Any]) -> None:
-        self.auth_filter = auth_filter
-
-    def read_filter(self, model, operation, identity):  # type: ignore[no-untyped-def]
-        return self.auth_filter
+from tests.resolvers_engine import FilterPolicy, Harness, v1_api, v2_api
 
 
 class VisiblePolicy(AllowAll):
@@ -39,7 +29,7 @@ class DenyPolicy(AllowAll):
 
 
 @pytest.fixture(scope="module")
-def blog(dynamodb_client: Any) -> Harness:  # noqa: F811
+def blog(dynamodb_client: Any) -> Harness:
     harness = Harness(v2_api(), dynamodb_client).create_tables()
     ctx = harness.ctx()
     create = harness.root("Mutation", "createPost")
@@ -229,7 +219,7 @@ def test_bad_filters_are_unrecognized_not_crashes(blog: Harness, bad: dict[str, 
 
 
 @pytest.fixture(scope="module")
-def shop(dynamodb_client: Any) -> Harness:  # noqa: F811
+def shop(dynamodb_client: Any) -> Harness:
     harness = Harness(v2_api(), dynamodb_client).create_tables()
     ctx = harness.ctx()
     for day in range(1, 7):
@@ -307,7 +297,7 @@ def test_composite_sort_key_query(shop: Harness) -> None:
 
 
 @pytest.fixture(scope="module")
-def v1_blog(dynamodb_client: Any) -> Harness:  # noqa: F811
+def v1_blog(dynamodb_client: Any) -> Harness:
     harness = Harness(v1_api(), dynamodb_client).create_tables()
     for number in range(6):
         resolve_root(harness.ctx(), harness.root("Mutation", "createPost"), {"input": {

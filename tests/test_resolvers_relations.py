@@ -8,16 +8,8 @@ import pytest
 
 from emulator.errors import AppSyncError
 from resolvers import resolve_relation, resolve_root
-from resolvers.context import AllowAll, ResolverContext
-from tests.resolvers_engine import Harness, dynamodb_client, v1_api, v2_api  # noqa: F401
-
-
-class FilterPolicy(AllowAll):
-    def __init__(self, auth_filter: dict[str, Any]) -> None:
-        self.auth_filter = auth_filter
-
-    def read_filter(self, model, operation, identity):  # type: ignore[no-untyped-def]
-        return self.auth_filter
+from resolvers.context import ResolverContext
+from tests.resolvers_engine import FilterPolicy, Harness, v1_api, v2_api
 
 
 def relation(ctx: ResolverContext, model: str, field: str, source: dict[str, Any], **args: Any) -> Any:
@@ -30,7 +22,7 @@ def create(harness: Harness, model: str, **values: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def v2(dynamodb_client: Any) -> Harness:  # noqa: F811
+def v2(dynamodb_client: Any) -> Harness:
     harness = Harness(v2_api(), dynamodb_client).create_tables()
     for blog in ("b1", "b2", "b3"):
         create(harness, "Blog", id=blog, name=f"Blog {blog}")
@@ -144,7 +136,7 @@ def test_children_of_a_mutation_result_carry_the_operation_mark(v2: Harness) -> 
 
 
 @pytest.fixture(scope="module")
-def v1(dynamodb_client: Any) -> Harness:  # noqa: F811
+def v1(dynamodb_client: Any) -> Harness:
     harness = Harness(v1_api(), dynamodb_client).create_tables()
     create(harness, "Blog", id="b1", name="First")
     for number in range(3):

@@ -11,7 +11,7 @@ import pytest
 from emulator.errors import AppSyncError, unauthorized
 from resolvers import resolve_root, strip_internal
 from resolvers.context import AllowAll
-from tests.resolvers_engine import Harness, dynamodb_client, v1_api, v2_api  # noqa: F401
+from tests.resolvers_engine import Harness, v1_api, v2_api
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 CONDITION_FAILED = re.compile(
@@ -20,12 +20,12 @@ CONDITION_FAILED = re.compile(
 
 
 @pytest.fixture(scope="module")
-def api(dynamodb_client: Any) -> Harness:  # noqa: F811
+def api(dynamodb_client: Any) -> Harness:
     return Harness(v2_api(), dynamodb_client).create_tables()
 
 
 @pytest.fixture(scope="module")
-def v1(dynamodb_client: Any) -> Harness:  # noqa: F811
+def v1(dynamodb_client: Any) -> Harness:
     return Harness(v1_api(), dynamodb_client).create_tables()
 
 
