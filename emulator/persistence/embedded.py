@@ -8,12 +8,15 @@ reaches the engine is recorded, whoever sent it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from emulator.persistence import moto_state
 from emulator.persistence.recorder import JournalingMiddleware
+from emulator.persistence.requests import call_wsgi, is_write
 from emulator.persistence.store import TableStore, tables_dir
 
 
@@ -44,6 +47,25 @@ class EmbeddedServer:
             self.store.close()
 
 
+class SerializedWrites:
+    """Runs writes one at a time. moto applies a conditional write as check-then-set without a
+    lock, so two concurrent writes can both pass the same condition and one update is lost
+    (optimistic locking breaks). The journaling middleware serializes writes already; this does
+    the same for in-memory tables. Reads are not held back."""
+
+    def __init__(self, app: moto_state.WsgiApp) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not is_write(environ):
+            return self.app(environ, start_response)
+        with self._lock:
+            response = call_wsgi(self.app, environ)
+        start_response(response.status, response.headers)
+        return [response.body]
+
+
 def start_embedded(data_dir: Path | None) -> EmbeddedServer:
     """Start the engine; with a ``data_dir`` its tables are restored from there and persisted."""
     app = moto_state.wsgi_app()
@@ -51,6 +73,8 @@ def start_embedded(data_dir: Path | None) -> EmbeddedServer:
     if data_dir is not None:
         store = TableStore.open(tables_dir(data_dir), app)
         app = JournalingMiddleware(app, store)
+    else:
+        app = SerializedWrites(app)
     try:
         server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=moto_state.request_handler())
     except BaseException:
