@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from emulator.testing import RunningEmulator
+from tests.e2e.graphql_answers import data
 
 API_KEY = "da2-dataplanelocalkey00000000"
 CONFIG = f"""
@@ -91,13 +91,6 @@ def v2(emulator_server: Any, tmp_path_factory: Any) -> RunningEmulator:
 @pytest.fixture(scope="module")
 def v1(emulator_server: Any, tmp_path_factory: Any) -> RunningEmulator:
     return serve(emulator_server, tmp_path_factory, "v1", V1_SCHEMA)
-
-
-def data(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.graphql_answers import data
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA
 
 API_KEY = "da2-blogexamplelocalkey000000"
@@ -22,13 +23,6 @@ API_KEY = "da2-blogexamplelocalkey000000"
 @pytest.fixture(scope="module")
 def blog(emulator_server) -> RunningEmulator:  # type: ignore[no-untyped-def]
     return emulator_server(BLOG_SCHEMA, BLOG_CONFIG)
-
-
-def data(response: httpx.Response) -> dict:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 def test_startup_prints_the_contract_lines(blog: RunningEmulator) -> None:

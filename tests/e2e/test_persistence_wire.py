@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.graphql_answers import data
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA, ROOT
 
 CREATE_BLOG = "mutation($name: String!) { createBlog(input: {name: $name}) { id } }"
@@ -22,26 +23,20 @@ def start(data_dir: Path, *, in_memory: bool = False, extra: list[str] | None = 
     return start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=data_dir, in_memory=in_memory, extra_args=extra)
 
 
-def data(running: RunningEmulator, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    body = running.graphql(query, variables).json()
-    assert not body.get("errors"), body
-    return body["data"]
-
-
 def kill_9(running: RunningEmulator) -> None:
     running.process.kill()
     running.process.wait(timeout=10)
 
 
 def write_blog_with_posts(running: RunningEmulator) -> str:
-    blog = data(running, CREATE_BLOG, {"name": "Durable"})["createBlog"]["id"]
+    blog = data(running.graphql(CREATE_BLOG, {"name": "Durable"}))["createBlog"]["id"]
     for n in range(3):
-        data(running, CREATE_POST, {"input": {"title": f"post {n}", "status": "live", "rating": n, "blogPostsId": blog}})
+        data(running.graphql(CREATE_POST, {"input": {"title": f"post {n}", "status": "live", "rating": n, "blogPostsId": blog}}))
     return blog
 
 
 def blog_view(running: RunningEmulator, blog: str) -> dict[str, Any]:
-    found = data(running, READ_BLOG, {"id": blog})["getBlog"]
+    found = data(running.graphql(READ_BLOG, {"id": blog}))["getBlog"]
     if found is not None:
         found["posts"]["items"].sort(key=lambda post: post["title"])
     return found
@@ -67,15 +62,15 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
     running = start(tmp_path)
     try:
         assert blog_view(running, blog) == before  # items and the GSI behind posts
-        names = {item["name"] for item in data(running, LIST_BLOGS)["listBlogs"]["items"]}
+        names = {item["name"] for item in data(running.graphql(LIST_BLOGS))["listBlogs"]["items"]}
         assert names == {"Durable", "Direct"}
-        data(running, "mutation($id: ID!) { deleteBlog(input: {id: $id}) { id } }", {"id": "direct"})
+        data(running.graphql("mutation($id: ID!) { deleteBlog(input: {id: $id}) { id } }", {"id": "direct"}))
     finally:
         kill_9(running)
 
     running = start(tmp_path)
     try:
-        assert {item["name"] for item in data(running, LIST_BLOGS)["listBlogs"]["items"]} == {"Durable"}
+        assert {item["name"] for item in data(running.graphql(LIST_BLOGS))["listBlogs"]["items"]} == {"Durable"}
     finally:
         assert running.stop() == 0  # a clean stop folds the journal into the snapshot
     assert (tmp_path / "tables" / "snapshot.bin").exists()
@@ -135,7 +130,7 @@ def test_seed_loads_fixtures_at_start_without_duplicates(tmp_path: Path) -> None
     for _ in range(2):  # persisted and seeded again: same items, not twice as many
         running = start(data_dir, extra=["--seed", str(seed)])
         try:
-            blogs = data(running, LIST_BLOGS)["listBlogs"]["items"]
+            blogs = data(running.graphql(LIST_BLOGS))["listBlogs"]["items"]
             assert sorted(blog["name"] for blog in blogs) == ["No id given", "Seeded"]
             assert all(blog["createdAt"] and blog["__typename"] == "Blog" for blog in blogs)
             assert blog_view(running, "b1")["posts"]["items"] == [{"title": "hello", "status": "live", "rating": 5}]

@@ -21,6 +21,7 @@ from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 
 from emulator.testing import RunningEmulator
+from tests.e2e.graphql_answers import data
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA
 
 NOTES = """
@@ -80,9 +81,7 @@ async def _nothing_within(ws: Any, seconds: float = 0.5) -> bool:
 
 
 def _mutate(server: RunningEmulator, query: str, variables: dict | None = None, **auth: Any) -> dict[str, Any]:
-    body = server.graphql(query, variables, **auth).json()
-    assert "errors" not in body, body
-    return body["data"]
+    return data(server.graphql(query, variables, **auth))
 
 
 async def test_mutation_over_http_reaches_a_filtered_subscription(blog: RunningEmulator) -> None:
