@@ -29,3 +29,17 @@ def dynamodb_client() -> Iterator[Any]:
     )
     yield client
     server.stop()
+
+
+@pytest.fixture
+def own_moto_state() -> Iterator[None]:
+    """moto's tables are process-global: start empty, give them back to other tests' engines after."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    saved = {account: dict(regions) for account, regions in dynamodb_backends.items()}
+    dynamodb_backends.clear()
+    yield
+    dynamodb_backends.clear()
+    for account, regions in saved.items():
+        for region, backend in regions.items():
+            dynamodb_backends[account][region] = backend

@@ -25,8 +25,8 @@ from emulator.engine import Engine, ensure_tables, start_engine
 from emulator.settings import Settings
 from emulator.transform import TransformOptions, transform
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA
-from tests.test_persistence import own_moto_state  # noqa: F401  (autouse: moto state is process-global)
 
+pytestmark = pytest.mark.usefixtures("own_moto_state")  # moto's tables are process-global
 SETTINGS = Settings()
 NOW = "2026-01-02T03:04:05.678Z"
 
