@@ -14,7 +14,7 @@ from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps
 from emulator.sdl import build_appsync_schema
 from emulator.transform import TransformOptions, transform
-from tests.test_realtime_harness import (
+from tests.realtime_harness import (
     ALICE_TOKEN,
     BOB_TOKEN,
     FakeAuth,

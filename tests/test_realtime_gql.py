@@ -22,7 +22,7 @@ from gql.transport.exceptions import TransportQueryError, TransportServerError
 from auth.iam import IamAuthenticator
 from auth.identity import AuthMode
 from emulator.settings import IamCredential
-from tests.test_realtime_harness import (
+from tests.realtime_harness import (
     ALICE_TOKEN,
     API_KEY,
     FakeAuth,

@@ -8,7 +8,7 @@ import pytest
 import websockets
 
 from emulator.realtime import RealtimeLimits
-from tests.test_realtime_harness import (
+from tests.realtime_harness import (
     ALICE_TOKEN,
     API_KEY,
     Harness,

@@ -11,7 +11,7 @@ import pytest
 import websockets
 
 from emulator.realtime import RealtimeLimits
-from tests.test_realtime_harness import (
+from tests.realtime_harness import (
     EXPLODING_TOKEN,
     Harness,
     harness_fixture,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_realtime_harness import (
+from tests.realtime_harness import (
     ALICE_TOKEN,
     BOB_TOKEN,
     Harness,

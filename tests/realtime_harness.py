@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +32,7 @@ from emulator.errors import UnauthorizedRequest, unauthorized
 from emulator.hub import Hub, MutationEvent
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.sdl import build_appsync_schema
+from emulator.testing import free_port
 from resolvers.context import AllowAll
 
 API_KEY = "da2-testkey0000000000000000"
@@ -226,18 +226,12 @@ def make_deps(limits: RealtimeLimits | None = None, auth: FakeAuth | None = None
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serve(deps: RealtimeDeps) -> Iterator[Harness]:
     """Run the endpoint at /graphql and /graphql/realtime with uvicorn in a background thread."""
     endpoint = RealtimeEndpoint(deps)
     app = Starlette(routes=[WebSocketRoute("/graphql", endpoint), WebSocketRoute("/graphql/realtime", endpoint)])
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
