@@ -1,6 +1,6 @@
 """Auth over the real wire: the negative matrix and real clients against a running emulator.
 
-The server runs with all five modes enabled (tests/test_auth_matrix.py's config and Lambda
+The server runs with all five modes enabled (tests/auth_matrix_cases.py's config and Lambda
 authorizer) and a model every mode may read, so a request that passes auth answers 200 and one
 that fails gets AppSync's 401/403 with ``x-amzn-ErrorType``. Credentials come from the same
 builders as the unit matrix, signed for the server's real host and port.
@@ -20,7 +20,7 @@ from botocore.credentials import Credentials
 from auth.identity import AuthMode, AuthRequest
 from emulator.settings import load_config
 from emulator.testing import RunningEmulator
-from tests.test_auth_matrix import CASES, GOOD_KEY, LONG_TERM, POSITIVE, TEMPORARY, Case, World, write_config
+from tests.auth_matrix_cases import CASES, GOOD_KEY, LONG_TERM, POSITIVE, TEMPORARY, Case, World, write_config
 
 SCHEMA = """
 type Note @model @auth(rules: [
