@@ -32,7 +32,6 @@ from graphql import (
 from auth.identity import AuthMode, Identity
 
 MODE_DIRECTIVES: dict[str, AuthMode] = {mode.directive: mode for mode in AuthMode}
-GROUP_DIRECTIVES = ("aws_cognito_user_pools", "aws_auth")
 CACHE_KEY = "appsync_emulator.directive_tables"
 
 FieldGuard = Callable[[str, str, Identity | None], bool]

@@ -50,16 +50,6 @@ class Placeholders:
         return fields
 
 
-def join_and(parts: list[str]) -> str | None:
-    """``(a) AND (b)``; ``None`` when there is nothing to join."""
-    present = [part for part in parts if part]
-    if not present:
-        return None
-    if len(present) == 1:
-        return present[0]
-    return " AND ".join(f"({part})" for part in present)
-
-
 def update_expression(changes: Mapping[str, Any], placeholders: Placeholders) -> str | None:
     """``SET #a = :a, … REMOVE #b, …``: values are set, explicit nulls removed (Amplify's update)."""
     assignments = [

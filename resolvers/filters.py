@@ -31,7 +31,6 @@ ATTRIBUTE_TYPES = {
     "stringSet": "SS",
     "_null": "NULL",
 }
-LOGICAL = ("and", "or", "not")
 
 
 class UnrecognizedFilter(ValueError):
