@@ -37,9 +37,12 @@ APPSYNC_PRELUDE = "\n".join(
 
 def build_appsync_schema(sdl: str) -> GraphQLSchema:
     """Build a resolver-less schema from AppSync SDL, declaring AppSync's implicit vocabulary."""
-    declared = {name for name in AWS_SCALARS if f"scalar {name}" in sdl}
-    prelude = "\n".join(line for line in APPSYNC_PRELUDE.splitlines()
-                        if not (line.startswith("scalar ") and line.split()[1] in declared)
-                        and not (line.startswith("directive @") and line.split()[1].split("(")[0] in sdl
-                                 and f"directive {line.split()[1].split('(')[0]}" in sdl))
-    return build_schema(prelude + "\n" + sdl, assume_valid_sdl=False)
+    prelude = [line for line in APPSYNC_PRELUDE.splitlines() if _declaration(line) not in sdl]
+    return build_schema("\n".join(prelude) + "\n" + sdl, assume_valid_sdl=False)
+
+
+def _declaration(prelude_line: str) -> str:
+    """``scalar AWSDate`` / ``directive @aws_iam``: found in an SDL that declares it itself, whose own
+    declaration then stands alone (graphql-core rejects a second one)."""
+    keyword, name = prelude_line.split()[:2]
+    return f"{keyword} {name.split('(')[0]}"
