@@ -126,7 +126,7 @@ def _fanout(results: Results) -> list[str]:
         lines += ["", "## Subscriptions: mutation → event", "",
                   "Each subscriber is its own WebSocket (Amplify's handshake, `onCreatePost`); `createPost` is sent over "
                   "HTTP and the latency runs from just before sending it to each subscriber's `data` frame, so it "
-                  "includes the DynamoDB write and the benchmark client reading N sockets on the same 2 cores.", "",
+                  "includes the DynamoDB write and the benchmark client (on uvloop) reading N sockets on the same 2 cores.", "",
                   "| subscribers | events | p50 ms | p99 ms |", "|---|---|---|---|"]
         lines += [f"| {f.subscribers} | {f.events} | {f.p50.text(1)} | {f.p99.text(1)} |" for f in results.fanout]
     if results.memory:
@@ -136,7 +136,9 @@ def _fanout(results: Results) -> list[str]:
                   f"- per idle acknowledged connection (1000 opened): {m.per_connection_kib:.0f} KiB",
                   f"- per subscription on top (1000 started): {m.per_subscription_kib:.0f} KiB",
                   f"- peak under load (after the 1000-subscriber run, `VmHWM`): {m.peak_mib:.0f} MiB",
-                  f"- after every connection closed: {m.after_close_mib:.0f} MiB"]
+                  f"- after every connection closed: {m.after_close_mib:.0f} MiB (glibc keeps freed blocks in its "
+                  "per-thread arenas; the churn test in `tests/e2e/test_concurrency.py` trims them and finds RSS back "
+                  "at its baseline)"]
     return lines
 
 
