@@ -87,15 +87,7 @@ def build_state(settings: Settings) -> AppState:
         seed_from_settings(engine.client(), settings, generation.executor.executable.api)
     except DataFileError as exc:
         raise StartupError(str(exc)) from exc
-    return AppState(
-        settings=generation.settings,
-        engine=engine,
-        auth=generation.auth,
-        executor=generation.executor,
-        policy=generation.policy,
-        hub=Hub(),
-        started_at=started,
-    )
+    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started)
 
 
 async def _root(request: Request) -> Response:

@@ -1,13 +1,14 @@
 """The one application state object, built at start and passed down (no globals).
 
-``AppState`` holds the settings, the engine, the auth gateway, the rules policy, the pub/sub hub
-and the current ``Executor``. Hot reload replaces ``executor`` with one built from the new schema;
-everything that needs "the current API" asks this object at the moment it needs it.
+``AppState`` holds the current ``Generation`` (settings, auth gateway, rules policy, ``Executor``),
+the engine and the pub/sub hub. Hot reload replaces the generation whole with one built from the
+new schema and config; everything that needs "the current API" asks this object at the moment
+it needs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from auth.identity import Identity
@@ -30,21 +31,32 @@ class Generation:
 
 @dataclass
 class AppState:
-    settings: Settings
+    """The current generation and what outlives it: the engine, the hub, the start time."""
+
+    generation: Generation
     engine: Engine
-    auth: Any  # auth.gateway.AuthGateway
-    executor: Executor
-    policy: AuthPolicy
     hub: Any  # emulator.hub.Hub
     started_at: float = 0.0
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def install(self, generation: Generation) -> None:
         """Swap in a new generation; requests already running keep the one they started with."""
-        self.settings = generation.settings
-        self.auth = generation.auth
-        self.policy = generation.policy
-        self.executor = generation.executor
+        self.generation = generation
+
+    @property
+    def settings(self) -> Settings:
+        return self.generation.settings
+
+    @property
+    def auth(self) -> Any:  # auth.gateway.AuthGateway
+        return self.generation.auth
+
+    @property
+    def executor(self) -> Executor:
+        return self.generation.executor
+
+    @property
+    def policy(self) -> AuthPolicy:
+        return self.generation.policy
 
     @property
     def api(self) -> ApiModel:
