@@ -43,6 +43,7 @@ from emulator.persistence import tables_dir
 from emulator.settings import Settings
 from resolvers.keys import composite_value, key_attributes, typed
 from resolvers.values import UnsupportedValue, from_item, to_item
+from resolvers.writes import iso8601
 
 log = logging.getLogger("appsync_emulator.data_files")
 
@@ -159,12 +160,6 @@ def _to_json_binary(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _now_iso() -> str:
-    """As ``$util.time.nowISO8601()``: UTC, milliseconds, ``Z``."""
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-
-
 @dataclass
 class _TableWrite:
     """Items ready for one table, each with a label naming it in the file for error messages."""
@@ -182,7 +177,7 @@ def import_data(client: Any, data: DataFile, source: Path, settings: Settings, a
     """Write a parsed data file; every item is checked first. Returns items written per table."""
     existing = set(list_table_names(client))
     models = {settings.table_name(name): model for name, model in (api.models if api else {}).items()}
-    now = _now_iso()
+    now = iso8601(datetime.now(UTC))
     writes: dict[str, _TableWrite] = {}
     for name, items in data.items():
         table = _table_for(name, source, settings, api, existing)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from emulator.apimodel import ModelSpec
@@ -31,10 +31,15 @@ OPERATION_MARK = "__operation"
 INTERNAL_FIELDS = (OPERATION_MARK,)
 
 
+def iso8601(moment: datetime) -> str:
+    """``$util.time.nowISO8601()``'s form: UTC with milliseconds and ``Z``."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
 def iso_now(ctx: ResolverContext) -> str:
-    """``$util.time.nowISO8601()``: UTC with milliseconds and ``Z``."""
-    now = ctx.now().astimezone(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    """``$util.time.nowISO8601()`` on the context's clock."""
+    return iso8601(ctx.now())
 
 
 def strip_internal(item: Item | None) -> Item | None:
