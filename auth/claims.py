@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from auth.iam import caller_arn
 from auth.identity import AuthMode, Identity
 from emulator.apimodel import Provider
 from emulator.settings import IamSettings
@@ -25,7 +26,6 @@ from emulator.settings import IamSettings
 CLAIM_DELIMITER = "::"
 USERNAME_CLAIMS = ("username", "cognito:username")
 V1_MISSING_IDENTITY = "___xamznone____"  # what v1 templates write when the claim is absent
-SESSION_NAME = "CognitoIdentityCredentials"
 
 _PROVIDERS: dict[AuthMode, Provider] = {
     AuthMode.API_KEY: "apiKey",
@@ -148,15 +148,6 @@ def list_claim(identity: Identity, claim: str) -> list[Any]:
     """A claim iterated with ``#foreach`` without parsing: only a real list yields entries."""
     value = identity.claims.get(claim)
     return list(value) if isinstance(value, list | tuple) else []
-
-
-def caller_arn(role_arn: str) -> str:
-    """The ``userArn`` of a Cognito identity-pool caller holding ``role_arn``'s credentials."""
-    parts = role_arn.split(":", 5)
-    if len(parts) == 6 and parts[2] == "iam" and parts[5].startswith("role/"):
-        name = parts[5].rsplit("/", 1)[-1]
-        return f"arn:{parts[1]}:sts::{parts[4]}:assumed-role/{name}/{SESSION_NAME}"
-    return role_arn
 
 
 @dataclass(frozen=True)
