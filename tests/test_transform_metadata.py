@@ -9,7 +9,7 @@ import pytest
 
 from emulator.apimodel import ALL_OPERATIONS, ApiModel, AuthRule, KeySpec, RelationSpec
 from emulator.transform import TransformOptions, transform
-from tests.test_transform_golden import CASES, GOLDEN, options_for
+from tests.transform_golden_cases import CASES, GOLDEN, options_for
 
 READ = ("get", "list", "listen", "search", "sync")
 
