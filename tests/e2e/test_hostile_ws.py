@@ -28,7 +28,7 @@ from emulator.testing import RunningEmulator
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA
 
 EXAMPLES = int(os.environ.get("APPSYNC_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 SERVER_TYPES = {"connection_ack", "connection_error", "ka", "start_ack", "data", "error", "complete"}
 PROTOCOL_CLOSE_CODES = {1000, 1007, 1009, 1013}
 LIMITS = "\n[limits]\nmax_message_bytes = 20000\n"  # frames above it: an error frame; above 1 MiB: close 1009
