@@ -45,7 +45,6 @@ CORS_HEADERS = {
 }
 
 
-
 def error_response(error: RequestError, request_id: str) -> JSONResponse:
     headers = {**CORS_HEADERS, "x-amzn-RequestId": request_id, "x-amzn-ErrorType": error.error_type}
     return JSONResponse(error.body(), status_code=error.status, headers=headers)

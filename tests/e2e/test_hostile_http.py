@@ -11,6 +11,7 @@ Examples per property: ``APPSYNC_FUZZ_EXAMPLES`` (default 60; try 2000 locally).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from pathlib import Path
@@ -185,6 +186,29 @@ def _nested_filter_body(depth: int) -> bytes:
 )
 def test_hostile_bodies(server: RunningEmulator, http: httpx.Client, body: bytes) -> None:
     assert_appsync_shape(post(http, server, body))
+
+
+HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=120)
+JWT_LIKE = st.lists(st.binary(max_size=60).map(lambda raw: base64.urlsafe_b64encode(raw).decode().rstrip("=")),
+                    min_size=1, max_size=4).map(".".join)
+SIGV4_LIKE = st.builds(
+    lambda credential, headers, signature: f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={headers}, Signature={signature}",
+    HEADER_TEXT, HEADER_TEXT, HEADER_TEXT,
+)
+
+
+def test_hostile_credentials_get_401_never_a_crash(server: RunningEmulator, http: httpx.Client) -> None:
+    body = json.dumps({"query": "{ listPosts(limit: 1) { nextToken } }"}).encode()
+
+    @FUZZ
+    @given(headers=st.dictionaries(
+        st.sampled_from(["x-api-key", "authorization", "x-amz-date", "x-amz-security-token", "host"]),
+        (HEADER_TEXT | JWT_LIKE | SIGV4_LIKE | JWT_LIKE.map(lambda token: "Bearer " + token)).map(str.strip), max_size=4))
+    def check(headers: dict[str, str]) -> None:
+        response = http.post(server.graphql_url, content=body, headers={"content-type": "application/json", **headers})
+        assert_appsync_shape(response)
+
+    check()
 
 
 def test_get_requests_with_hostile_query_strings(server: RunningEmulator, http: httpx.Client) -> None:

@@ -134,3 +134,19 @@ async def test_realtime_limits_come_from_the_same_table(small: RunningEmulator) 
         assert too_big["type"] == "error" and too_big["payload"]["errors"][0]["errorType"] == "LimitExceededError"
     finally:
         await ws.close()
+
+
+async def test_a_timed_out_mutation_publishes_nothing(no_time: RunningEmulator) -> None:
+    ws = await _connect(no_time)
+    try:
+        assert (await _frame(ws))["type"] == "connection_ack"
+        await ws.send(_start(no_time, "s", "subscription { onCreateBlog { id } }"))
+        assert await _frame(ws) == {"type": "start_ack", "id": "s"}
+        async with httpx.AsyncClient(timeout=10) as http:
+            response = await http.post(no_time.graphql_url, headers={"x-api-key": no_time.api_key or ""},
+                                       json={"query": 'mutation { createBlog(input: {name: "late"}) { id } }'})
+        assert response.json()["errors"][0]["errorType"] == "ExecutionTimeout"
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(_frame(ws), 1.0)
+    finally:
+        await ws.close()
