@@ -169,6 +169,7 @@ def _live(kind: type) -> int:
     return sum(1 for thing in gc.get_objects() if isinstance(thing, kind))
 
 
+@pytest.mark.filterwarnings("ignore:remove second argument of ws_handler:DeprecationWarning")  # uvicorn's legacy ws
 def test_connect_disconnect_churn_leaks_no_subscription_and_no_memory() -> None:
     """No subscription in the hub, no connection object alive, and RSS back near its baseline
     (measured after a warm-up that sizes the worker pool, and after trimming the allocator)."""
