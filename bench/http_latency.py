@@ -6,7 +6,8 @@ calls made with boto3 straight to the server's embedded engine (same tables, sam
 configured as the emulator configures its own). The raw calls are what an application would
 write by hand: GetItem, Scan with ``Limit``, a PutItem guarded by ``attribute_not_exists`` and
 an UpdateItem guarded by ``attribute_exists`` returning ``ALL_NEW``. Rounds alternate which side
-goes first. The ratio is API p50 / raw p50 of the same round.
+goes first. The ratio is API p50 / raw p50 of the same round. Throughput is measured twice:
+sequentially (one client: 1 / latency) and with 8 client threads at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,8 @@ class OperationFigures:
     raw_p99: Figure
     raw_rps: Figure
     ratio: Figure
+    api_rps_concurrent: Figure  # CONCURRENT_CLIENTS clients at once
+    raw_rps_concurrent: Figure
 
 
 def _now() -> str:
@@ -126,6 +130,22 @@ def timed(call: Callable[[], None], iterations: int) -> tuple[list[float], float
     return latencies, iterations / (time.perf_counter() - started)
 
 
+CONCURRENT_CLIENTS = 8
+
+
+def concurrent_rps(call: Callable[[], None], clients: int, per_client: int) -> float:
+    """Requests per second with ``clients`` threads calling at once (shared keep-alive pool)."""
+    def client() -> None:
+        for _ in range(per_client):
+            call()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for future in [pool.submit(client) for _ in range(clients)]:
+            future.result()
+    return clients * per_client / (time.perf_counter() - started)
+
+
 def measure(workload: Workload, name: str, rounds: int, iterations: int) -> OperationFigures:
     sides: dict[str, dict[str, list[float]]] = {side: {"p50": [], "p99": [], "rps": []} for side in ("api", "raw")}
     ratios = []
@@ -141,12 +161,15 @@ def measure(workload: Workload, name: str, rounds: int, iterations: int) -> Oper
             sides[side]["p99"].append(percentile(latencies, 0.99))
             sides[side]["rps"].append(rps)
         ratios.append(sides["api"]["p50"][-1] / sides["raw"]["p50"][-1])
+    per_client = max(10, iterations // CONCURRENT_CLIENTS)
+    api_concurrent = [concurrent_rps(workload.api(name), CONCURRENT_CLIENTS, per_client) for _ in range(rounds)]
+    raw_concurrent = [concurrent_rps(workload.raw(name), CONCURRENT_CLIENTS, per_client) for _ in range(rounds)]
     api, raw = sides["api"], sides["raw"]
     return OperationFigures(
         name,
         Figure.of(api["p50"]), Figure.of(api["p99"]), Figure.of(api["rps"]),
         Figure.of(raw["p50"]), Figure.of(raw["p99"]), Figure.of(raw["rps"]),
-        Figure.of(ratios),
+        Figure.of(ratios), Figure.of(api_concurrent), Figure.of(raw_concurrent),
     )
 
 
