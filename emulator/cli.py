@@ -12,11 +12,41 @@ import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from emulator.amplify.merge import resolve_project
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
+
+
+def port_number(text: str) -> int:
+    """``--port``: a TCP port (0: any free one). Out-of-range numbers would otherwise reach the
+    socket layer, which wraps them (99999 listens on 34463) or fails after the tables were opened."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535, got {port}")
+    return port
+
+
+def is_endpoint_url(text: str) -> bool:
+    """An ``http://`` or ``https://`` URL with a host: what boto3 accepts as ``endpoint_url``."""
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0  # .port raises ValueError for "x:abc"
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok
+
+
+def endpoint_url(text: str) -> str:
+    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback."""
+    if not is_endpoint_url(text):
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
+    return text
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -33,9 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("path", nargs="?", type=Path, help=".graphql file, folder of them, or Amplify project root")
     _common(serve)
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="one port for everything (default 20002)")
+    serve.add_argument("--port", type=port_number, help="one port for everything (default 20002)")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
-    serve.add_argument("--dynamodb-endpoint", help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--dynamodb-endpoint", type=endpoint_url, help="use an external DynamoDB-compatible endpoint")
     serve.add_argument("--no-reload", action="store_true", help="do not watch the schema and config for changes")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
     serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
@@ -57,12 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(export)
     export.add_argument("--out", type=Path, help="write to this file instead of stdout")
     export.add_argument("--dynamodb-json", action="store_true", help="DynamoDB JSON, exact types (default: plain JSON)")
-    export.add_argument("--dynamodb-endpoint", help="read this endpoint instead of the data dir (e.g. a running emulator)")
+    export.add_argument("--dynamodb-endpoint", type=endpoint_url, help="read this endpoint instead of the data dir (e.g. a running emulator)")
 
     load = commands.add_parser("import", help="load items from a JSON file into the tables (README: Persistence)")
     load.add_argument("file", type=Path, help='{"Model or table": [items]}, plain or DynamoDB JSON')
     _common(load)
-    load.add_argument("--dynamodb-endpoint", help="write to this endpoint instead of the data dir (e.g. a running emulator)")
+    load.add_argument("--dynamodb-endpoint", type=endpoint_url, help="write to this endpoint instead of the data dir (e.g. a running emulator)")
     return parser
 
 
@@ -70,6 +100,9 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
     """Config file first, then flags on top."""
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     settings = load_config(config_path) if config_path else Settings()
+    if settings.dynamodb_endpoint and not is_endpoint_url(settings.dynamodb_endpoint):
+        raise ConfigError(f"{config_path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, "
+                          f"got {settings.dynamodb_endpoint!r}")
     settings, from_project = resolve_project(settings, getattr(args, "path", None), getattr(args, "api", None))
     overrides: dict[str, object] = {}
     if getattr(args, "path", None) and not from_project:
@@ -161,6 +194,12 @@ def run_data_command(args: argparse.Namespace) -> int:
         return 2
 
 
+def describe_os_error(error: OSError) -> str:
+    """One line for a file the user pointed at (data dir, config, ``export --out``) that cannot be used."""
+    where = f"{error.filename}: " if error.filename else ""
+    return f"appsync-emulator: cannot use {where}{error.strerror or error}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -171,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_serve(args)
     except ConfigError as exc:
         print(f"appsync-emulator: config error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a data dir that is a file, a config that is a folder, …
+        print(describe_os_error(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 0
