@@ -86,11 +86,18 @@ def read_data_file(path: Path) -> DataFile:
 
 
 def _unwrapped(path: Path, name: str, index: int, item: Any) -> dict[str, Any]:
-    """The item itself, out of a ``{"PutRequest": {"Item": …}}`` wrapper when it has one."""
-    if isinstance(item, dict) and set(item) == {"PutRequest"} and isinstance(item["PutRequest"], dict):
+    """The item itself, out of a ``{"PutRequest": {"Item": …}}`` wrapper when it has one.
+
+    A wrapped item is DynamoDB JSON by definition: one that is not (a typo'd type such as
+    ``{"Q": "x"}``) is refused here rather than stored as a plain map under that attribute."""
+    wrapped = isinstance(item, dict) and set(item) == {"PutRequest"} and isinstance(item["PutRequest"], dict)
+    if wrapped:
         item = item["PutRequest"].get("Item")
     if not isinstance(item, dict) or not item:
         raise DataFileError(f"{path}: {name!r} item {index}: expected a non-empty JSON object, got {item!r:.80}")
+    if wrapped and not is_dynamodb_json(item):
+        raise DataFileError(f"{path}: {name!r} item {index}: a PutRequest Item must be DynamoDB JSON "
+                            f'(every attribute like {{"S": "text"}}, types {", ".join(sorted(_DESCRIPTORS))})')
     return item
 
 
@@ -123,7 +130,8 @@ def complete_item(model: ModelSpec, item: dict[str, Any], now: str) -> dict[str,
         for name in key_attributes(key):
             if name in values:
                 values[name] = typed(model, name, values[name])
-    return values
+    index_keys = {name for index in model.indexes for name in key_attributes(index.key)}
+    return {name: value for name, value in values.items() if not (name in index_keys and value is None)}
 
 
 def stable_id(model: str, item: dict[str, Any]) -> str:
@@ -166,6 +174,7 @@ class _TableWrite:
 
     table: str
     key_names: tuple[str, ...]
+    key_types: dict[str, str]  # every key attribute of the table and its indexes: "S", "N" or "B"
     rows: list[tuple[str, dict[str, Any]]]
 
 
@@ -181,11 +190,13 @@ def import_data(client: Any, data: DataFile, source: Path, settings: Settings, a
     writes: dict[str, _TableWrite] = {}
     for name, items in data.items():
         table = _table_for(name, source, settings, api, existing)
-        write = writes.get(table) or _TableWrite(table, _key_names(client, table), [])
+        write = writes.get(table) or _TableWrite(table, _key_names(client, table), _key_types(client, table), [])
         writes[table] = write
         for index, item in enumerate(items):
             label = f"{source}: {name!r} item {index}"
-            write.rows.append((label, _prepared(item, models.get(table), now, write.key_names, label)))
+            prepared = _prepared(item, models.get(table), now, write.key_names, label)
+            _check_key_types(prepared, write.key_types, label)
+            write.rows.append((label, prepared))
     for write in writes.values():
         _write_rows(client, write)
     return {write.table: len(write.rows) for write in writes.values()}
@@ -219,6 +230,30 @@ def _table_for(name: str, source: Path, settings: Settings, api: ApiModel | None
 def _key_names(client: Any, table: str) -> tuple[str, ...]:
     described = client.describe_table(TableName=table)["Table"]
     return tuple(part["AttributeName"] for part in described["KeySchema"])
+
+
+def _key_types(client: Any, table: str) -> dict[str, str]:
+    """The declared type of each key attribute (table and index keys are the only ones declared)."""
+    described = client.describe_table(TableName=table)["Table"]
+    return {part["AttributeName"]: part["AttributeType"] for part in described.get("AttributeDefinitions", [])}
+
+
+_TYPE_NAMES = {"S": "a string", "N": "a number", "B": "binary"}
+
+
+def _check_key_types(item: dict[str, Any], key_types: dict[str, str], label: str) -> None:
+    """What DynamoDB refuses in a key, refused before the first write so a bad file changes nothing:
+    a key or index-key attribute of another type (NULL included) or an empty string/binary."""
+    for name, expected in key_types.items():
+        value = item.get(name)
+        if value is None:
+            continue
+        (kind, raw), = value.items()
+        if kind != expected:
+            raise DataFileError(f"{label}: {name!r} is a key attribute of the table or an index and must be "
+                                f"{_TYPE_NAMES.get(expected, expected)}, got {kind} {raw!r:.40}")
+        if kind in ("S", "B") and not raw:
+            raise DataFileError(f"{label}: {name!r} is a key attribute and cannot be empty")
 
 
 def _prepared(

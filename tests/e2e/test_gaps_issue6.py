@@ -1,0 +1,402 @@
+"""Issue 6 over the real wire: the README's pytest example run as written, the handle's IAM
+helper, data files that are refused without changing anything, DynamoDB JSON round trips,
+hot reload of indexes and config, Amplify projects from the command line, client config kept
+in place, the explorer's endpoints and the request log.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.graphql_answers import data
+from tests.paths import BLOG_CONFIG, BLOG_SCHEMA, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+KEY = "da2-gapsissuesixkey00000000000"
+CONFIG = f'[auth]\ndefault = "API_KEY"\n[auth.api_key]\nkeys = ["{KEY}"]\n'
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "emulator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def eventually(check: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not reached in time")
+
+
+# --- the README's "Testing your app with pytest" example, as written -------------------------------
+
+NOTES_SCHEMA = """
+type Note @model @auth(rules: [{ allow: owner }]) {
+  id: ID!
+  content: String
+}
+"""
+
+CONFIG_FROM_README = """
+[auth]
+default = "AMAZON_COGNITO_USER_POOLS"
+additional = ["API_KEY"]
+[auth.api_key]
+keys = ["da2-testkey00000000000000000"]
+"""
+
+
+@pytest.fixture(scope="module")
+def notes_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An app folder with the schema where the example expects it; the example runs from there."""
+    project = tmp_path_factory.mktemp("notes-app")
+    schema = project / "amplify" / "backend" / "api" / "notes" / "schema.graphql"
+    schema.parent.mkdir(parents=True)
+    schema.write_text(NOTES_SCHEMA)
+    before = Path.cwd()
+    os.chdir(project)
+    try:
+        yield project
+    finally:
+        os.chdir(before)
+
+
+@pytest.fixture(scope="module")
+def api(emulator_server, notes_project: Path):  # type: ignore[no-untyped-def]  # the README's fixture
+    return emulator_server("amplify/backend/api/notes/schema.graphql", CONFIG_FROM_README)
+
+
+def test_owner_sees_own_notes(api):  # type: ignore[no-untyped-def]  # the README's test, unchanged
+    alice = api.token("alice", groups=("Editors",))          # a signed user-pool JWT
+    created = api.graphql('mutation { createNote(input: {content: "hi"}) { id owner } }', token=alice)
+    assert created.json()["data"]["createNote"]["owner"] == "alice"
+    bob = api.token("bob")
+    listed = api.graphql("{ listNotes { items { id } } }", token=bob).json()
+    assert listed["data"]["listNotes"]["items"] == []           # owner rule filters bob out
+    table = api.dynamodb().scan(TableName="Note-emulator-local")  # boto3 on the same tables
+    assert table["Count"] == 1
+
+
+# --- the handle's IAM-signed helper ---------------------------------------------------------------------
+
+IAM_SCHEMA = """
+type Job @model @auth(rules: [{ allow: private, provider: iam }]) {
+  id: ID!
+  name: String
+}
+"""
+
+
+def test_iam_helper_signs_with_the_configured_or_generated_key_pair(tmp_path: Path) -> None:
+    (tmp_path / "schema.graphql").write_text(IAM_SCHEMA)
+    configured = CONFIG.replace('default = "API_KEY"', 'default = "AWS_IAM"') + (
+        '[auth.iam]\nauth_role_arn = "arn:aws:iam::123456789012:role/jobs-auth"\n'
+        '[[auth.iam.credentials]]\naccess_key_id = "AKIDJOBS"\nsecret_access_key = "jobs-secret"\n'
+        'role_arn = "arn:aws:iam::123456789012:role/jobs-auth"\n'
+    )
+    running = start_emulator(tmp_path / "schema.graphql", configured, data_dir=tmp_path / "configured")
+    try:
+        created = running.iam_graphql('mutation { createJob(input: {name: "nightly"}) { name } }')
+        assert created.json() == {"data": {"createJob": {"name": "nightly"}}}
+        wrong = running.iam_graphql("{ listJobs { items { id } } }", access_key_id="AKIDJOBS", secret_access_key="nope")
+        assert wrong.status_code == 403 and wrong.headers["x-amzn-ErrorType"] == "InvalidSignatureException"
+    finally:
+        running.stop()
+    generated = start_emulator(tmp_path / "schema.graphql", None, data_dir=tmp_path / "generated")
+    try:  # no config: the key pair the server generated and printed
+        signed = generated.iam_graphql("{ __typename }")
+        assert signed.status_code == 200, signed.text
+        assert generated.iam_access_key_id in signed.request.headers["authorization"]
+    finally:
+        generated.stop()
+
+
+# --- data files -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def blog_data(tmp_path: Path) -> Path:
+    """A data dir holding the blog example's tables with one blog in them."""
+    running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path, in_memory=False)
+    try:
+        data(running.graphql('mutation { createBlog(input: {id: "kept", name: "Kept"}) { id } }'))
+    finally:
+        running.stop()
+    return tmp_path
+
+
+def exported(data_dir: Path, *flags: str, config: Path | None = None) -> dict[str, Any]:
+    config = config or data_dir / "appsync-emulator.toml"
+    done = cli("export", "--config", str(config), "--data-dir", str(data_dir), *flags)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+BAD_FILES = [
+    ({"Blog": [{"id": "new", "name": "fine"}, {"id": None, "name": "no key"}]}, "'Blog' item 1: 'id' is a key attribute"),
+    ({"Blog": [{"id": "new", "name": "fine"}, {"id": "", "name": "empty"}]}, "'Blog' item 1: 'id' is a key attribute and cannot be empty"),
+    ({"Post": [{"id": "p", "title": "t", "status": "s", "rating": "high"}]}, "'rating' is a key attribute of the table or an index and must be a number"),
+    ({"Blog": [{"PutRequest": {"Item": {"id": {"Q": "typo"}}}}]}, "a PutRequest Item must be DynamoDB JSON"),
+    ({"Blog": [{"id": "new"}], "Nope": [{"id": "x"}]}, "'Nope' is neither a model of the schema nor a table"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_FILES, ids=["null-key", "empty-key", "index-key-type", "put-request",
+                                                                  "unknown-model"])
+def test_a_bad_import_file_is_refused_and_changes_nothing(blog_data: Path, content: dict, message: str) -> None:
+    before = exported(blog_data)
+    bad = blog_data / "bad.json"
+    bad.write_text(json.dumps(content))
+    done = cli("import", str(bad), "--config", str(blog_data / "appsync-emulator.toml"), "--data-dir", str(blog_data))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert message in done.stderr, done.stderr
+    assert exported(blog_data) == before
+
+
+def test_null_index_keys_are_left_out_as_a_create_leaves_them_out(blog_data: Path) -> None:
+    seed = blog_data / "seed.json"
+    seed.write_text(json.dumps({"Post": [{"id": "loose", "title": "no blog", "blogPostsId": None}]}))
+    done = cli("import", str(seed), "--config", str(blog_data / "appsync-emulator.toml"), "--data-dir", str(blog_data))
+    assert done.returncode == 0, done.stderr
+    (post,) = exported(blog_data, "--dynamodb-json")["Post"]
+    assert "blogPostsId" not in post  # DynamoDB refuses a NULL index key; createPost drops it
+
+
+def sets_sorted(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: ({kind: sorted(raw)} if kind in ("SS", "NS", "BS") else {kind: raw})
+            for name, value in item.items() for kind, raw in value.items()}
+
+
+def test_dynamodb_json_export_and_import_keep_types_exactly(blog_data: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    raw = {"id": {"S": "typed"}, "name": {"S": "Typed"}, "tags": {"SS": ["a", "b"]}, "blob": {"B": base64.b64encode(b"\x00\xff").decode()},
+           "scores": {"NS": ["1", "2.5"]}, "nested": {"M": {"flag": {"BOOL": True}, "none": {"NULL": True}}}}
+    source = blog_data / "typed.json"
+    source.write_text(json.dumps({"Blog-emulator-local": [{"PutRequest": {"Item": raw}}]}))
+    config = str(blog_data / "appsync-emulator.toml")
+    assert cli("import", str(source), "--config", config, "--data-dir", str(blog_data)).returncode == 0
+    exact = exported(blog_data, "--dynamodb-json")
+    (typed,) = [item for item in exact["Blog"] if item["id"] == {"S": "typed"}]
+    assert sets_sorted(typed) == sets_sorted(raw)  # sets have no order; every type is kept
+    target = tmp_path_factory.mktemp("typed-target")
+    again = target / "exact.json"
+    again.write_text(json.dumps(exact))
+    assert cli("import", str(again), "--config", config, "--data-dir", str(target)).returncode == 0
+    assert exported(target, "--dynamodb-json", config=blog_data / "appsync-emulator.toml") == exact
+
+
+def test_import_through_a_running_server_and_a_second_server_is_refused(tmp_path: Path) -> None:
+    running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path, in_memory=False)
+    try:
+        second = cli("serve", str(BLOG_SCHEMA), "--config", str(tmp_path / "appsync-emulator.toml"),
+                     "--data-dir", str(tmp_path), "--port", "0")
+        assert second.returncode == 2 and "is in use by another appsync-emulator process" in second.stderr
+        seed = tmp_path / "live.json"
+        seed.write_text(json.dumps({"Blog": [{"id": "live", "name": "Live"}]}))
+        done = cli("import", str(seed), "--config", str(tmp_path / "appsync-emulator.toml"),
+                   "--dynamodb-endpoint", running.base_url)
+        assert done.returncode == 0, done.stderr
+        assert data(running.graphql('{ getBlog(id: "live") { name __typename } }')) == {
+            "getBlog": {"name": "Live", "__typename": "Blog"}}
+    finally:
+        running.stop()
+
+
+def test_a_damaged_journal_stops_the_start_and_deletes_nothing(tmp_path: Path) -> None:
+    """A damaged line before the last is not a torn write: the start stops, naming file and line."""
+    running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path, in_memory=False)
+    for name in ("first", "second"):
+        data(running.graphql("mutation($n: String!) { createBlog(input: {name: $n}) { id } }", {"n": name}))
+    running.process.kill()  # kill -9: the writes stay in the journal
+    running.process.wait(timeout=10)
+    journals = sorted((tmp_path / "tables").glob("journal-*.jsonl"))
+    lines = journals[-1].read_text().splitlines()
+    assert len(lines) >= 2
+    journals[-1].write_text("\n".join(["{not json}", *lines[1:]]) + "\n")
+    files_before = sorted(p.name for p in (tmp_path / "tables").iterdir())
+    done = cli("serve", str(BLOG_SCHEMA), "--config", str(tmp_path / "appsync-emulator.toml"), "--data-dir", str(tmp_path),
+               "--port", "0")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{journals[-1].name}: line 1 is not a valid journal entry" in done.stderr, done.stderr
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == files_before
+
+
+# --- hot reload: a new index on an existing table, and the config ------------------------------------
+
+RELOAD_V1 = 'input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }\ntype Todo @model { id: ID! name: String! }\n'
+RELOAD_V2 = RELOAD_V1.replace("name: String! }", 'name: String! @index(name: "byName", queryField: "todosByName") }')
+
+
+def test_a_new_index_on_an_existing_table_serves_the_existing_items(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.graphql"
+    schema.write_text(RELOAD_V1)
+    server = start_emulator(schema, CONFIG, data_dir=tmp_path / "data", extra_args=[])
+    try:
+        data(server.graphql('mutation { createTodo(input: {id: "t1", name: "old item"}) { id } }'))
+        schema.write_text(RELOAD_V2)
+        eventually(lambda: "todosByName" in server.graphql("{ __schema { queryType { fields { name } } } }").text)
+        found = data(server.graphql('{ todosByName(name: "old item") { items { id } } }'))
+        assert found == {"todosByName": {"items": [{"id": "t1"}]}}
+    finally:
+        assert server.stop() == 0
+
+
+def test_config_changes_are_applied_and_a_broken_config_keeps_the_old_one(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.graphql"
+    schema.write_text(RELOAD_V1)
+    server = start_emulator(schema, CONFIG, data_dir=tmp_path / "data", extra_args=[])
+    assert server.config_path is not None
+    try:
+        new_key = "da2-gapsissuesixrotated000000"
+        server.config_path.write_text(CONFIG.replace(KEY, new_key))
+        eventually(lambda: server.graphql("{ __typename }", api_key=new_key).status_code == 200)
+        assert server.graphql("{ __typename }", api_key=KEY).status_code == 401
+        server.config_path.write_text(CONFIG + "[auth.nonsense]\n")
+        eventually(lambda: any("reload failed" in line for line in server.output))
+        assert server.graphql("{ __typename }", api_key=new_key).status_code == 200
+    finally:
+        assert server.stop() == 0
+
+
+# --- Amplify projects from the command line ----------------------------------------------------------
+
+
+def test_several_apis_without_a_choice_stop_with_their_names(tmp_path: Path) -> None:
+    done = cli("serve", str(FIXTURES / "amplify-two-apis"), "--data-dir", str(tmp_path), "--port", "0")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "this project has 2 GraphQL APIs (adminapi, shopapi); choose one with --api NAME" in done.stderr
+
+
+def test_project_in_the_current_folder_with_an_api_choice(tmp_path: Path) -> None:
+    project = FIXTURES / "amplify-two-apis"
+    token = cli("token", "--username", "x", "--api", "shopapi", "--data-dir", str(tmp_path), cwd=project)
+    assert token.returncode == 0 and token.stdout.count(".") == 2, token.stderr
+    running = start_emulator(project, None, data_dir=tmp_path, extra_args=["--api", "shopapi"])
+    try:
+        fields = data(running.graphql('{ __type(name: "Query") { fields { name } } }', api_key=running.api_key))
+        assert fields["__type"]["fields"]
+    finally:
+        running.stop()
+
+
+def test_legacy_project_reads_backend_config_and_the_schema_folder(tmp_path: Path) -> None:
+    running = start_emulator(FIXTURES / "amplify-v1-legacy", None, data_dir=tmp_path)
+    try:
+        notebook = data(running.graphql('mutation { createNotebook(input: {id: "nb", name: "N"}) { id } }'))
+        assert notebook == {"createNotebook": {"id": "nb"}}  # API_KEY is the project's default mode
+        created = running.graphql('mutation { createNote(input: {notebookId: "nb", title: "t"}) { owner } }',
+                                  token=running.token("alice"))
+        assert created.json() == {"data": {"createNote": {"owner": "alice"}}}
+        nested = data(running.graphql('{ getNotebook(id: "nb") { notes { items { title } } } }'))
+        assert nested == {"getNotebook": {"notes": {"items": [{"title": "t"}]}}}
+    finally:
+        running.stop()
+
+
+def test_custom_roles_admin_role_has_full_access(tmp_path: Path) -> None:
+    config = ('[[auth.iam.credentials]]\naccess_key_id = "AKIDBLOGBACKEND"\nsecret_access_key = "blog-backend-secret"\n'
+              'role_arn = "arn:aws:iam::123456789012:role/blog-backend-lambda-role"\n')
+    running = start_emulator(FIXTURES / "amplify-v2-multiauth", config, data_dir=tmp_path)
+    try:
+        alice = running.token("alice")
+        post = running.graphql('mutation { createPost(input: {id: "ap", title: "mine"}) { id } }', token=alice).json()
+        assert post == {"data": {"createPost": {"id": "ap"}}}, post
+        deleted = running.iam_graphql('mutation { deletePost(input: {id: "ap"}) { id } }')
+        assert deleted.json() == {"data": {"deletePost": {"id": "ap"}}}, deleted.text
+    finally:
+        running.stop()
+
+
+# --- client config ------------------------------------------------------------------------------------
+
+
+def test_existing_client_files_keep_everything_but_the_api_and_bad_ones_stop_the_start(tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "amplify_outputs.json").write_text(json.dumps({
+        "version": "1.3", "auth": {"user_pool_id": "us-east-1_Cloud"}, "data": {"url": "https://cloud/graphql",
+                                                                              "model_introspection": {"models": {}}}}))
+    running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path / "d", extra_args=["--write-client-config", str(web)])
+    try:
+        outputs = json.loads((web / "amplify_outputs.json").read_text())
+        assert outputs["auth"] == {"user_pool_id": "us-east-1_Cloud"}
+        assert outputs["data"]["url"] == running.graphql_url and "model_introspection" in outputs["data"]
+        assert outputs["data"]["api_key"] == running.api_key
+    finally:
+        running.stop()
+    (web / "aws-exports.js").write_text("this is { not javascript")
+    untouched = (web / "amplify_outputs.json").read_text()
+    done = cli("serve", str(BLOG_SCHEMA), "--config", str(tmp_path / "d" / "appsync-emulator.toml"),
+               "--data-dir", str(tmp_path / "d2"), "--write-client-config", str(web), "--port", "0")
+    assert done.returncode == 2 and "aws-exports.js" in done.stderr and "Traceback" not in done.stderr
+    assert (web / "amplify_outputs.json").read_text() == untouched
+
+
+# --- explorer endpoints, over the wire ------------------------------------------------------------------
+
+
+def test_explorer_page_is_offline_and_its_endpoints_refuse_other_origins(emulator_server: Any) -> None:
+    running: RunningEmulator = emulator_server(BLOG_SCHEMA, BLOG_CONFIG)
+    page = httpx.get(running.base_url + "/", timeout=10)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "https://" not in page.text and "//cdn" not in page.text
+    config = httpx.get(running.base_url + "/explorer/config", timeout=10).json()
+    assert "secret" not in json.dumps(config).lower() or "secret_access_key" not in json.dumps(config)
+    minted = httpx.post(running.base_url + "/explorer/token", json={"username": "alice", "groups": ["Admin"]}, timeout=10)
+    assert minted.status_code == 200
+    token = minted.json()["token"]
+    assert running.graphql("{ __typename }", token=token).status_code == 200
+    foreign = httpx.post(running.base_url + "/explorer/token", json={"username": "eve"},
+                         headers={"origin": "https://evil.example"}, timeout=10)
+    assert foreign.status_code == 403
+    for body in (b"", b"[]", b'{"username": 5}', b"\xff"):
+        refused = httpx.post(running.base_url + "/explorer/token", content=body, timeout=10)
+        assert 400 <= refused.status_code < 500, (body, refused.status_code, refused.text)
+    assert not [line for line in running.output if "Traceback" in line]
+
+
+# --- the request log ----------------------------------------------------------------------------------
+
+
+def test_request_log_has_one_line_per_operation_and_log_level_quiets_it(tmp_path: Path) -> None:
+    running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path)
+    try:
+        data(running.graphql("query ListThem { listBlogs { items { id } } }", operation_name="ListThem"))
+        eventually(lambda: any("ListThem" in line for line in running.output), 10)
+        (line,) = [line for line in running.output if "ListThem" in line]
+        assert "query ListThem mode=API_KEY caller=da2-" in line and "ms" in line
+    finally:
+        running.stop()
+    quiet = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path / "q", extra_args=["--log-level", "warning"])
+    try:
+        data(quiet.graphql("query ListThem { listBlogs { items { id } } }", operation_name="ListThem"))
+        time.sleep(0.5)
+        assert not any("ListThem" in line for line in quiet.output)
+    finally:
+        quiet.stop()
+
+
+@pytest.mark.xfail(strict=True, reason="emulator/http.py: the log line names neither the operation of the document "
+                   "(only operationName) nor DynamoDB calls and items read/returned (issue 6 point 8)")
+def test_request_log_names_dynamodb_calls_and_items(tmp_path: Path) -> None:
+    running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path)
+    try:
+        data(running.graphql("query ListThem { listBlogs { items { id } } }"))  # no operationName sent
+        eventually(lambda: any("ListThem" in line for line in running.output), 10)
+        (line,) = [line for line in running.output if "ListThem" in line]
+        assert "Scan" in line and "read" in line
+    finally:
+        running.stop()
