@@ -284,3 +284,18 @@ def test_running_emulator_handle_is_usable_as_documented(emulator_server: Any) -
     running: RunningEmulator = emulator_server(BLOG_SCHEMA, BLOG_CONFIG)
     assert running.realtime_url == running.startup["Realtime endpoint"]
     assert running.graphql_url == running.startup["GraphQL endpoint"]
+
+
+def test_dynamodb_port_answers_unsigned_or_foreign_requests_as_dynamodb_does(emulator_server: Any) -> None:
+    """The engine routes by the signature's service; an unsigned request used to get S3's XML."""
+    running: RunningEmulator = emulator_server(BLOG_SCHEMA, BLOG_CONFIG)
+    target = {"x-amz-target": "DynamoDB_20120810.ListTables", "content-type": "application/x-amz-json-1.0"}
+    unsigned = httpx.post(running.base_url + "/", content=b"{}", headers=target, timeout=10)
+    assert unsigned.status_code == 400
+    assert unsigned.json()["__type"].endswith("#MissingAuthenticationTokenException")
+    s3_scope = "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00"
+    foreign = httpx.post(running.base_url + "/", content=b"{}", headers={**target, "authorization": s3_scope}, timeout=10)
+    assert foreign.status_code == 400
+    assert foreign.json() == {"__type": "com.amazon.coral.service#InvalidSignatureException",
+                              "message": "Credential should be scoped to correct service: 'dynamodb'. "}
+    assert "Blog-emulator-local" in running.dynamodb().list_tables()["TableNames"]  # signed: served
