@@ -17,9 +17,11 @@ import json
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
+from graphql import get_operation_ast
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -89,21 +91,57 @@ def _auth_request(request: Request, body: bytes, gql: GraphQLRequest) -> AuthReq
     )
 
 
+@dataclass(frozen=True)
+class Handled:
+    """An executed request and the figures of its log line."""
+
+    result: OperationResult
+    identity: Identity
+    execution_ms: float = 0.0
+    dynamodb_calls: int = 0
+    items_read: int = 0
+    items_returned: int = 0
+    operation_name: str | None = None  # from the document when the request names none
+
+
 def _handle(
     state: AppState, auth_request: AuthRequest, gql: GraphQLRequest, trace: bool, limits: ExecutionLimits, deadline: float
-) -> tuple[OperationResult, Identity]:
-    """Authenticate, then execute: one blocking unit of work for a worker thread."""
-    identity = state.auth.authenticate(auth_request)
-    executor = state.executor
+) -> Handled:
+    """Authenticate, then execute: one blocking unit of work for a worker thread, on the one
+    API generation current when the request arrived."""
+    generation = state.generation
+    identity = generation.auth.authenticate(auth_request)
+    executor = generation.executor
     prepared = executor.prepare(gql.query)
     if prepared.errors:
-        return OperationResult({"data": None, "errors": prepared.errors}), identity
-    context = state.resolver_context(identity, dict(auth_request.headers))
+        return Handled(OperationResult({"data": None, "errors": prepared.errors}), identity)
+    context = state.resolver_context(identity, dict(auth_request.headers), generation)
     guard = RequestGuard(limits, executor.resolver_fields, deadline)
+    started = time.perf_counter()
     result = executor.run_sync(prepared, context, gql.variables, gql.operation_name, guard)
+    execution_ms = (time.perf_counter() - started) * 1000
     if trace:
         result.body.setdefault("extensions", {})["appsyncEmulator"] = {"listCalls": context.stats.calls}
-    return result, identity
+    calls = context.stats.calls
+    operation = get_operation_ast(prepared.document, gql.operation_name) if prepared.document else None
+    return Handled(
+        result,
+        identity,
+        execution_ms,
+        context.dynamodb_calls,
+        sum(call["scannedCount"] for call in calls),
+        sum(call["returnedCount"] for call in calls),
+        operation.name.value if operation is not None and operation.name else None,
+    )
+
+
+def _caller(identity: Identity) -> str:
+    """Who called, for the log: the user, the IAM ARN, or the API key shortened."""
+    if identity.username or identity.user_arn:
+        return identity.username or identity.user_arn or "-"
+    if identity.api_key:
+        return identity.api_key[:8] + "…"
+    return identity.sub or "-"
 
 
 async def graphql_http(request: Request) -> Response:
@@ -130,7 +168,7 @@ async def graphql_http(request: Request) -> Response:
         auth_request = _auth_request(request, body, gql)
         deadline = time.monotonic() + limits.timeout_seconds
         with anyio.move_on_after(limits.timeout_seconds) as waiting:
-            result, identity = await anyio.to_thread.run_sync(
+            handled = await anyio.to_thread.run_sync(
                 _handle, state, auth_request, gql, trace, limits, deadline, abandon_on_cancel=True
             )
     except RequestError as error:
@@ -140,6 +178,7 @@ async def graphql_http(request: Request) -> Response:
         log.warning("%s timed out after %.1fs; its result will be discarded", gql.operation_name or _first_field(gql.query),
                     limits.timeout_seconds)
         return _json(encode_body(timeout_body()), request_id)
+    result, identity = handled.result, handled.identity
     for field_name, payload in result.published:
         state.hub.publish(MutationEvent(mutation_field=field_name, payload=payload, identity=identity))
     encoded = encode_body(result.body)
@@ -147,12 +186,16 @@ async def graphql_http(request: Request) -> Response:
         encoded = encode_body(response_too_large_body(len(encoded), limits.max_response_bytes))
     elapsed_ms = (time.perf_counter() - started) * 1000
     log.info(
-        "%s %s mode=%s caller=%s %.1fms errors=%d",
+        "%s %s mode=%s caller=%s %.1fms resolvers=%.1fms ddb_calls=%d items_read=%d items_returned=%d errors=%d",
         result.operation_type.value if result.operation_type else "invalid",
-        gql.operation_name or _first_field(gql.query),
+        gql.operation_name or handled.operation_name or _first_field(gql.query),
         identity.mode.value,
-        identity.username or identity.user_arn or identity.api_key or "-",
+        _caller(identity),
         elapsed_ms,
+        handled.execution_ms,
+        handled.dynamodb_calls,
+        handled.items_read,
+        handled.items_returned,
         len(result.body.get("errors") or []),
     )
     return _json(encoded, request_id)

@@ -62,13 +62,17 @@ class AppState:
     def api(self) -> ApiModel:
         return self.executor.executable.api
 
-    def resolver_context(self, identity: Identity | None, headers: dict[str, str] | None = None) -> ResolverContext:
-        """A fresh per-request context for the resolvers."""
+    def resolver_context(
+        self, identity: Identity | None, headers: dict[str, str] | None = None, generation: Generation | None = None
+    ) -> ResolverContext:
+        """A fresh per-request context for the resolvers, from one generation (the request's own,
+        so a hot reload mid-request never mixes two APIs)."""
+        generation = generation or self.generation
         return ResolverContext(
-            api=self.api,
+            api=generation.executor.executable.api,
             dynamodb=self.engine.client(),
-            table_name=self.settings.table_name,
+            table_name=generation.settings.table_name,
             identity=identity,
-            policy=self.policy,
+            policy=generation.policy,
             request_headers=headers or {},
         )

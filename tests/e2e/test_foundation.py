@@ -176,3 +176,18 @@ def test_sigterm_exits_cleanly(tmp_path: Path) -> None:
     running = start_emulator(BLOG_SCHEMA, BLOG_CONFIG, data_dir=tmp_path)
     assert running.graphql("{ __typename }").status_code == 200
     assert running.stop() == 0
+
+
+def test_request_log_line_per_operation(blog: RunningEmulator) -> None:
+    import time
+
+    before = len(blog.output)
+    blog.graphql("query ListForLog { listBlogs(limit: 3) { items { id } } }")
+    deadline = time.monotonic() + 10
+    lines: list[str] = []
+    while time.monotonic() < deadline and not lines:
+        lines = [line for line in blog.output[before:] if "query ListForLog" in line]
+        time.sleep(0.05)
+    (line,) = lines
+    assert "mode=API_KEY" in line and "caller=da2-blog…" in line and API_KEY not in line
+    assert "ddb_calls=1" in line and "items_read=" in line and "items_returned=" in line and "errors=0" in line
