@@ -35,6 +35,7 @@ from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
+from emulator.table_keys import ChangedKeys, refuse_changed_keys
 from emulator.transform import SchemaError, TransformOptions, transform
 
 
@@ -63,6 +64,10 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
     """Everything that follows from the schema and config, built before anything is served or
     swapped: the API, its tables, the auth gateway and rules, the executable schema."""
     api = api or load_api(settings)
+    try:
+        refuse_changed_keys(engine.client(), api, settings.table_name)
+    except ChangedKeys as exc:
+        raise StartupError(str(exc)) from exc
     ensure_tables(engine.client(), api, settings.table_name)
     auth_settings = ensure_credentials(settings.auth, settings.data_dir)
     return Generation(
