@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -340,6 +341,22 @@ def test_custom_roles_admin_role_has_full_access(tmp_path: Path) -> None:
         assert post == {"data": {"createPost": {"id": "ap"}}}, post
         deleted = running.iam_graphql('mutation { deletePost(input: {id: "ap"}) { id } }')
         assert deleted.json() == {"data": {"deletePost": {"id": "ap"}}}, deleted.text
+    finally:
+        running.stop()
+
+
+def test_cli_json_decides_the_version_of_an_undecidable_schema(tmp_path: Path) -> None:
+    """A schema using only ``@model`` is v2 by default; the project's ``cli.json`` says v1 here."""
+    project = tmp_path / "app"
+    shutil.copytree(FIXTURES / "amplify-v1-legacy", project)
+    folder = project / "amplify" / "backend" / "api" / "notesapi" / "schema"
+    for old in folder.iterdir():
+        old.unlink()
+    (folder / "Inventory.graphql").write_text("type Inventory @model { id: ID! }\n")
+    running = start_emulator(project, None, data_dir=tmp_path / "data")
+    try:
+        fields = data(running.graphql('{ __type(name: "Query") { fields { name } } }'))["__type"]["fields"]
+        assert "listInventorys" in {f["name"] for f in fields}  # v1 with improvepluralization false
     finally:
         running.stop()
 
