@@ -25,6 +25,7 @@ from graphql import (
     NonNullTypeNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
+    ScalarTypeDefinitionNode,
     TypeNode,
     parse,
 )
@@ -292,6 +293,12 @@ def read_schema(document: DocumentNode, version: TransformerVersion) -> SourceSc
         if isinstance(definition, InputObjectTypeDefinitionNode) and definition.name.value == "AMPLIFY":
             sandbox = sandbox or (version == "v2" and _is_sandbox_input(definition))
             continue
+        if isinstance(definition, ScalarTypeDefinitionNode):  # AWS scalars were dropped above
+            raise schema_error(
+                f'Custom scalar "{definition.name.value}" is not supported by AppSync; use a built-in or AWS '
+                "scalar (String, Int, Float, Boolean, ID, AWSJSON, AWSDateTime, …).",
+                definition,
+            )
         if isinstance(definition, EnumTypeDefinitionNode):
             enums[definition.name.value] = tuple(v.name.value for v in definition.values or ())
         if isinstance(definition, InputObjectTypeDefinitionNode):

@@ -149,11 +149,13 @@ SCHEMA_MISTAKES = [
     ('type Post @model {\n  id: ID!\n  title: String @index(name: "t")\n  x: [Post] @connection(name: "x")\n}\n', None,
      'is using "@connection" directive from an older version', "(line 4, column 13)"),
     ("type Post @model {\n  id: ID!\n  title String\n}\n", None, "Syntax Error: Expected ':'", "(line 3, column 9)"),
+    ("scalar Money\ntype Post @model {\n  id: ID!\n  price: Money\n}\n", None,
+     'Custom scalar "Money" is not supported by AppSync', "(line 1, column 1)"),
 ]
 
 
 @pytest.mark.parametrize(("schema", "config", "message", "where"), SCHEMA_MISTAKES,
-                         ids=["index-field", "unknown-model", "v1-in-v2", "connection-in-v2", "syntax"])
+                         ids=["index-field", "unknown-model", "v1-in-v2", "connection-in-v2", "syntax", "custom-scalar"])
 def test_schema_mistakes_stop_the_start_with_line_and_column(
     tmp_path: Path, schema: str, config: str | None, message: str, where: str
 ) -> None:
