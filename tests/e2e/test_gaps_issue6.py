@@ -409,6 +409,22 @@ def test_explorer_page_is_offline_and_its_endpoints_refuse_other_origins(emulato
     assert not [line for line in running.output if "Traceback" in line]
 
 
+def test_explorer_signs_with_a_configured_iam_key_pair(emulator_server: Any) -> None:
+    running: RunningEmulator = emulator_server(BLOG_SCHEMA, BLOG_CONFIG)
+    body = json.dumps({"query": "{ __typename }"})
+    signed = httpx.post(running.base_url + "/explorer/sign", timeout=10, json={
+        "accessKeyId": running.iam_access_key_id, "host": running.host, "path": "/graphql", "body": body,
+        "headers": {"content-type": "application/json"}})
+    assert signed.status_code == 200, signed.text
+    headers = signed.json()["headers"]
+    assert "secret" not in json.dumps(headers).lower()
+    answered = httpx.post(running.graphql_url, content=body, headers=headers, timeout=10)
+    assert answered.status_code == 200 and answered.json() == {"data": {"__typename": "Query"}}
+    unknown = httpx.post(running.base_url + "/explorer/sign", timeout=10, json={
+        "accessKeyId": "AKIDNOBODY", "host": running.host, "path": "/graphql", "body": body})
+    assert unknown.status_code == 400
+
+
 # --- the request log ----------------------------------------------------------------------------------
 
 
