@@ -12,7 +12,9 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Generator
+from datetime import UTC, datetime
 from types import FrameType
 
 import uvicorn
@@ -23,19 +25,22 @@ from emulator.settings import Settings
 from emulator.state import AppState
 
 
-def startup_lines(state: AppState) -> list[str]:
-    """The lines the contract asks for, one per line, in order."""
+def startup_lines(state: AppState, port: int | None = None) -> list[str]:
+    """The lines the contract asks for, one per line, in order (``port``: the one bound, which
+    differs from the setting when it is 0)."""
     settings = state.settings
-    base = f"http://{settings.public_host}:{settings.port}"
+    port = port or settings.port
+    base = f"http://{settings.public_host}:{port}"
     lines = [
         f"GraphQL endpoint: {base}/graphql",
-        f"Realtime endpoint: ws://{settings.public_host}:{settings.port}/graphql/realtime",
+        f"Realtime endpoint: ws://{settings.public_host}:{port}/graphql/realtime",
         f"DynamoDB endpoint: {settings.dynamodb_endpoint or base}",
         f"Explorer: {base}/",
     ]
     modes = settings.auth.modes
-    if "API_KEY" in modes and settings.auth.api_keys:
-        lines.append(f"API key: {settings.auth.api_keys[0].key}")
+    usable = [k for k in settings.auth.api_keys if k.expires is None or k.expires > datetime.now(UTC)]
+    if "API_KEY" in modes and usable:
+        lines.append(f"API key: {usable[0].key}")
     if "AWS_IAM" in modes and settings.auth.iam.credentials:
         lines.append(f"IAM access key id: {settings.auth.iam.credentials[0].access_key_id}")
     return lines
@@ -51,9 +56,15 @@ class EmulatorServer(uvicorn.Server):
     async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
         await super().startup(sockets)
         if self.started:
-            for line in startup_lines(self.state):
+            for line in startup_lines(self.state, self._bound_port()):
                 print(line, flush=True)
             print(f"Ready in {time.perf_counter() - self.state.started_at:.2f}s", flush=True)
+
+    def _bound_port(self) -> int | None:
+        for server in self.servers:
+            for sock in server.sockets or ():
+                return int(sock.getsockname()[1])
+        return None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -83,6 +94,9 @@ def _ws_frame_ceiling(settings: Settings) -> int:
 def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> int:
     """Serve until SIGINT/SIGTERM. With ``reload_settings``, schema and config changes are
     picked up without a restart (hot reload)."""
+    # uvicorn flags its "websockets" implementation as legacy; it is the one the real-time
+    # endpoint is tested with, so users are not shown that warning at every start.
+    warnings.filterwarnings("ignore", message=".*websockets.*implementation is deprecated", category=UserWarning)
     try:
         state = build_state(settings)
     except StartupError as exc:
@@ -100,5 +114,11 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
         ws_max_size=_ws_frame_ceiling(settings),
     )
     server = EmulatorServer(config, state)
-    server.run()
-    return 0 if server.started else 2
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind; it has logged the reason above
+        pass
+    if not server.started:
+        print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}", file=sys.stderr)
+        return 2
+    return 0

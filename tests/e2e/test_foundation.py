@@ -191,3 +191,34 @@ def test_request_log_line_per_operation(blog: RunningEmulator) -> None:
     (line,) = lines
     assert "mode=API_KEY" in line and "caller=da2-blog…" in line and API_KEY not in line
     assert "ddb_calls=1" in line and "items_read=" in line and "items_returned=" in line and "errors=0" in line
+
+
+def test_port_zero_prints_the_bound_port_and_expired_keys_are_not_printed(tmp_path: Path) -> None:
+    import re
+
+    config = BLOG_CONFIG.replace(
+        'keys = ["da2-blogexamplelocalkey000000"]',
+        'keys = [{ key = "da2-expiredkey", expires = "2020-01-01T00:00:00Z" }, "da2-blogexamplelocalkey000000"]',
+    )
+    (tmp_path / "appsync-emulator.toml").write_text(config)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "serve", str(BLOG_SCHEMA), "--port", "0", "--in-memory",
+         "--config", str(tmp_path / "appsync-emulator.toml"), "--data-dir", str(tmp_path / "d")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        lines: dict[str, str] = {}
+        assert process.stdout is not None
+        for line in process.stdout:
+            key, _, value = line.strip().partition(": ")
+            lines[key] = value
+            if key == "Ready in" or line.startswith("Ready in"):
+                break
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/graphql", lines["GraphQL endpoint"])
+        assert match and int(match[1]) > 0
+        assert lines["API key"] == API_KEY
+        answer = httpx.post(lines["GraphQL endpoint"], json={"query": "{ __typename }"}, headers={"x-api-key": API_KEY})
+        assert answer.json() == {"data": {"__typename": "Query"}}
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
