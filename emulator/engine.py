@@ -89,6 +89,8 @@ def start_engine(endpoint_url: str | None, region: str, *, data_dir: Path | None
         engine = Engine(endpoint_url=endpoint_url, region=region, embedded=False)
         try:
             engine.client().list_tables(Limit=1)
+        except ValueError as exc:  # botocore: "Invalid endpoint"
+            raise EngineError(f"--dynamodb-endpoint {endpoint_url!r} is not a valid endpoint URL: {exc}") from exc
         except (BotoCoreError, ClientError) as exc:
             raise EngineError(f"DynamoDB endpoint {endpoint_url} did not answer ListTables: {exc}") from exc
         return engine

@@ -356,16 +356,23 @@ def load_config(path: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: config file not found") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path}: is a folder; --config expects a TOML file") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     top = _Reader(path, "", raw, TOP_KEYS)
     dynamo = top.sub("dynamodb", {"endpoint", "region"})
+    endpoint = dynamo.text("endpoint", None) or None
+    if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+        raise ConfigError(f"{path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, got {endpoint!r}")
     return Settings(
         schema=top.file_path("schema"),
         api_id=top.text("api_id", "emulator") or "emulator",
         env=top.text("env", "local") or "local",
         transformer=top.choice("transformer", None, ("v1", "v2")),
-        dynamodb_endpoint=dynamo.text("endpoint", None) or None,
+        dynamodb_endpoint=endpoint,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         limits=_limits(top),

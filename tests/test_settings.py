@@ -79,6 +79,7 @@ def test_auth_without_additional_means_none(tmp_path: Path) -> None:
         ('[auth]\ndefault = "AWS_LAMBDA"', "'auth.lambda.handler' ('module:function') is required"),
         ('[auth.lambda]\nhandler = "nocolon"', "must be 'module:function'"),
         ("this is = = not toml", "not valid TOML"),
+        ('[dynamodb]\nendpoint = "localhost:8000"', "'dynamodb.endpoint' must be an http:// or https:// URL"),
     ],
 )
 def test_config_mistakes_are_named(tmp_path: Path, text: str, expected: str) -> None:
@@ -87,3 +88,8 @@ def test_config_mistakes_are_named(tmp_path: Path, text: str, expected: str) -> 
         load_config(path)
     assert expected in str(error.value)
     assert str(path) in str(error.value)
+
+
+def test_a_folder_as_config_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(tmp_path)

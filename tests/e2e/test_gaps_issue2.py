@@ -253,7 +253,7 @@ def flags(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["serve", schema, "--port", "-5"], "a port is 0-65535"),
         (["serve", schema, "--port", "http"], "expected a port number"),
         (["serve", schema, "--data-dir", str(tmp_path / "a-file")], "a-file"),
-        (["serve", schema, "--config", str(tmp_path)], "Is a directory"),
+        (["serve", schema, "--config", str(tmp_path)], "is a folder"),
         (["serve", schema, "--config", str(tmp_path / "endpoint.toml")], "key 'dynamodb.endpoint' must be an http"),
         (["serve", schema, "--dynamodb-endpoint", "not-a-url"], "expected an http:// or https:// URL"),
         (["serve", schema, "--log-level", "loud"], "invalid choice"),
