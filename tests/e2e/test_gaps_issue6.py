@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pytest
 from emulator.testing import RunningEmulator, start_emulator
 from tests.e2e.cli_runner import cli
 from tests.e2e.graphql_answers import data
+from tests.e2e.waiting import eventually
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA, ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -29,13 +30,6 @@ CONFIG = f'[auth]\ndefault = "API_KEY"\n[auth.api_key]\nkeys = ["{KEY}"]\n'
 
 
 
-def eventually(check: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not reached in time")
 
 
 # --- the README's "Testing your app with pytest" example, as written -------------------------------

@@ -4,10 +4,10 @@ a broken schema leaves the previous API serving with the error printed."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.waiting import eventually
 
 KEY = "da2-hotreloadkey0000000000000"
 CONFIG = f'[auth]\ndefault = "API_KEY"\n[auth.api_key]\nkeys = ["{KEY}"]\n'
@@ -16,13 +16,6 @@ V2 = V1.replace("name: String! }", "name: String! done: Boolean }") + "type Tag 
 BROKEN = V2 + "type Broken @model { id: ID! x: String @index(nme: \"bad\") }\n"
 
 
-def eventually(check: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not reached in time")
 
 
 def type_names(server: RunningEmulator) -> set[str]:
