@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from auth.identity import AuthMode, AuthRequest, Identity, rejected
+from emulator.auth.identity import AuthMode, AuthRequest, Identity, rejected
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import ApiKey
 

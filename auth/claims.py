@@ -18,9 +18,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from auth.iam import caller_arn
-from auth.identity import AuthMode, Identity
 from emulator.apimodel import Provider
+from emulator.auth.iam import caller_arn
+from emulator.auth.identity import AuthMode, Identity
 from emulator.settings import IamSettings
 
 CLAIM_DELIMITER = "::"

@@ -29,7 +29,7 @@ from graphql import (
     StringValueNode,
 )
 
-from auth.identity import AuthMode, Identity
+from emulator.auth.identity import AuthMode, Identity
 
 MODE_DIRECTIVES: dict[str, AuthMode] = {mode.directive: mode for mode in AuthMode}
 CACHE_KEY = "appsync_emulator.directive_tables"

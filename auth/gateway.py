@@ -25,16 +25,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from auth.api_key import ApiKeyAuthenticator
-from auth.iam import SCHEME as SIGV4_SCHEME
-from auth.iam import IamAuthenticator, account_of
-from auth.identity import Authenticator, AuthMode, AuthRequest, Identity, rejected
-from auth.jwt_keys import issuer_keys
-from auth.jwt_verifier import INVALID, UNPARSABLE, bearer_token, unverified_claims
-from auth.lambda_authorizer import LambdaAuthenticator, load_handler
-from auth.oidc import OidcAuthenticator
-from auth.signing_key import SigningKey
-from auth.user_pools import UserPoolsAuthenticator
+from emulator.auth.api_key import ApiKeyAuthenticator
+from emulator.auth.iam import SCHEME as SIGV4_SCHEME
+from emulator.auth.iam import IamAuthenticator, account_of
+from emulator.auth.identity import Authenticator, AuthMode, AuthRequest, Identity, rejected
+from emulator.auth.jwt_keys import issuer_keys
+from emulator.auth.jwt_verifier import INVALID, UNPARSABLE, bearer_token, unverified_claims
+from emulator.auth.lambda_authorizer import LambdaAuthenticator, load_handler
+from emulator.auth.oidc import OidcAuthenticator
+from emulator.auth.signing_key import SigningKey
+from emulator.auth.user_pools import UserPoolsAuthenticator
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import AuthSettings
 

@@ -30,7 +30,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
 
-from auth.identity import AuthMode, AuthRequest, Identity, rejected
+from emulator.auth.identity import AuthMode, AuthRequest, Identity, rejected
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import IamCredential
 

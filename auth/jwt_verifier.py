@@ -24,8 +24,8 @@ from jwt.exceptions import (
     InvalidTokenError,
 )
 
-from auth.identity import AuthMode, AuthRequest, Identity, rejected
-from auth.jwt_keys import RS256, KeySet
+from emulator.auth.identity import AuthMode, AuthRequest, Identity, rejected
+from emulator.auth.jwt_keys import RS256, KeySet
 from emulator.errors import UnauthorizedRequest
 
 UNPARSABLE = "Unable to parse JWT token."

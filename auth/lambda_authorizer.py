@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from auth.identity import AuthMode, AuthRequest, Identity, rejected
+from emulator.auth.identity import AuthMode, AuthRequest, Identity, rejected
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import ConfigError, LambdaSettings
 

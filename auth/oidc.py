@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from auth.identity import AuthMode, AuthRequest, Identity, rejected
-from auth.jwt_keys import KeySet
-from auth.jwt_verifier import (
+from emulator.auth.identity import AuthMode, AuthRequest, Identity, rejected
+from emulator.auth.jwt_keys import KeySet
+from emulator.auth.jwt_verifier import (
     EXPIRED,
     JwtVerifier,
     audiences,

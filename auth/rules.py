@@ -41,15 +41,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auth.claims import IamRoles
-from auth.identity import AuthMode, Identity
-from auth.rules_acm import ModelAuth, model_auth, roles_of_rule
-from auth.rules_errors import NotAuthorized
-from auth.rules_match import Caller
-from auth.rules_read import field_value, may_read_field, query_filter, subscription_filter
-from auth.rules_v1 import create_v1, dynamic_checks, subscription_v1, visible_items, write_condition_v1
-from auth.rules_write import authorize_create, authorize_delete, authorize_update, needs_stored_item
 from emulator.apimodel import ApiModel, KeySpec, ModelSpec, RootField
+from emulator.auth.claims import IamRoles
+from emulator.auth.identity import AuthMode, Identity
+from emulator.auth.rules_acm import ModelAuth, model_auth, roles_of_rule
+from emulator.auth.rules_errors import NotAuthorized
+from emulator.auth.rules_match import Caller
+from emulator.auth.rules_read import field_value, may_read_field, query_filter, subscription_filter
+from emulator.auth.rules_v1 import (
+    create_v1,
+    dynamic_checks,
+    subscription_v1,
+    visible_items,
+    write_condition_v1,
+)
+from emulator.auth.rules_write import authorize_create, authorize_delete, authorize_update, needs_stored_item
 from emulator.settings import IamSettings
 
 __all__ = ["AmplifyPolicy", "NotAuthorized"]

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from auth.claims import (
+from emulator.apimodel import Provider
+from emulator.auth.claims import (
     IamRoles,
     dynamic_groups,
     owner_identity,
@@ -21,9 +22,8 @@ from auth.claims import (
     static_groups_in_token,
     token_has_group,
 )
-from auth.identity import Identity
-from auth.rules_acm import Role
-from emulator.apimodel import Provider
+from emulator.auth.identity import Identity
+from emulator.auth.rules_acm import Role
 
 JWT_PROVIDERS: tuple[Provider, ...] = ("userPools", "oidc")
 

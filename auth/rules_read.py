@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auth.claims import display_owner, dynamic_groups, list_claim, owner_identity
-from auth.rules_acm import ModelAuth, Role
-from auth.rules_errors import NotAuthorized
-from auth.rules_match import Caller, admitted_statically, dynamic_roles, static_first
+from emulator.auth.claims import display_owner, dynamic_groups, list_claim, owner_identity
+from emulator.auth.rules_acm import ModelAuth, Role
+from emulator.auth.rules_errors import NotAuthorized
+from emulator.auth.rules_match import Caller, admitted_statically, dynamic_roles, static_first
 
 FilterInput = dict[str, Any]
 MUTATION_MARK = "__operation"

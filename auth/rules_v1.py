@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auth.claims import dynamic_groups, v1_owner_value
-from auth.rules_acm import ModelAuth, Role
-from auth.rules_errors import NotAuthorized
-from auth.rules_match import Caller
+from emulator.auth.claims import dynamic_groups, v1_owner_value
+from emulator.auth.rules_acm import ModelAuth, Role
+from emulator.auth.rules_errors import NotAuthorized
+from emulator.auth.rules_match import Caller
 
 Item = dict[str, Any]
 FilterInput = dict[str, Any]

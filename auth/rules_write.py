@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from auth.claims import owner_identity
-from auth.rules_acm import ModelAuth, RoleGrant
-from auth.rules_errors import NotAuthorized, denied_fields_error
-from auth.rules_match import Caller, admitted_statically, static_first
+from emulator.auth.claims import owner_identity
+from emulator.auth.rules_acm import ModelAuth, RoleGrant
+from emulator.auth.rules_errors import NotAuthorized, denied_fields_error
+from emulator.auth.rules_match import Caller, admitted_statically, static_first
 
 Item = dict[str, Any]
 

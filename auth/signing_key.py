@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from auth.generated import auth_dir, read_or_create
+from emulator.auth.generated import auth_dir, read_or_create
 
 KEY_FILE = "signing-key.pem"
 ALGORITHM = "RS256"

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Required, TypedDict, Unpack
 
-from auth.signing_key import SigningKey
+from emulator.auth.signing_key import SigningKey
 from emulator.settings import AuthSettings
 
 # Subs are derived from usernames in this namespace, so `--username alice` is the same user every time.

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auth.identity import AuthMode, AuthRequest, Identity
-from auth.jwt_keys import KeySet
-from auth.jwt_verifier import (
+from emulator.auth.identity import AuthMode, AuthRequest, Identity
+from emulator.auth.jwt_keys import KeySet
+from emulator.auth.jwt_verifier import (
     JwtVerifier,
     audiences,
     bearer_token,

@@ -18,9 +18,9 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from auth.gateway import AuthGateway
-from auth.identity import AuthRequest, Headers
-from auth.tokens import mint_token
+from emulator.auth.gateway import AuthGateway
+from emulator.auth.identity import AuthRequest, Headers
+from emulator.auth.tokens import mint_token
 from emulator.settings import ApiKey, AuthSettings, IamCredential, IamSettings, LambdaSettings
 
 HOST = "127.0.0.1:20002"

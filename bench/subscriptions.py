@@ -52,13 +52,13 @@ def build_app() -> Any:
     from starlette.responses import Response
     from starlette.routing import Route, WebSocketRoute
 
-    from auth.identity import AuthMode, AuthRequest, Identity
     from emulator.apimodel import ApiModel
+    from emulator.auth.identity import AuthMode, AuthRequest, Identity
     from emulator.errors import UnauthorizedRequest
     from emulator.hub import Hub, MutationEvent
     from emulator.realtime import RealtimeDeps, RealtimeEndpoint
+    from emulator.resolvers.context import AllowAll
     from emulator.sdl import build_appsync_schema
-    from resolvers.context import AllowAll
 
     def authenticate(request: AuthRequest) -> Identity:
         if request.headers.get("x-api-key") != API_KEY:

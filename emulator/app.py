@@ -20,12 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from auth.directives import directive_guard
-from auth.gateway import AuthGateway
-from auth.generated import ensure_credentials
-from auth.rules import AmplifyPolicy
 from emulator import dynamo_proxy, explorer
 from emulator.apimodel import ApiModel
+from emulator.auth.directives import directive_guard
+from emulator.auth.gateway import AuthGateway
+from emulator.auth.generated import ensure_credentials
+from emulator.auth.rules import AmplifyPolicy
 from emulator.data_files import DataFileError, seed_from_settings
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api

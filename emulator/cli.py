@@ -129,7 +129,7 @@ def _claims(pairs: list[str]) -> dict[str, str]:
 
 
 def run_token(args: argparse.Namespace) -> int:
-    from auth.tokens import mint_token
+    from emulator.auth.tokens import mint_token
 
     settings = resolve_settings(args)
     groups = tuple(g for g in args.groups.split(",") if g)

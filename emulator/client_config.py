@@ -223,7 +223,7 @@ def write_client_config(directory: Path, api: ClientApi) -> list[Path]:
 
 def write_for_settings(directory: Path, settings: Settings) -> list[Path]:
     """``write_client_config`` for the emulator these settings start (generated credentials included)."""
-    from auth.generated import ensure_credentials
+    from emulator.auth.generated import ensure_credentials
 
     auth = ensure_credentials(settings.auth, settings.data_dir)
     return write_client_config(directory, client_api(replace(settings, auth=auth)))

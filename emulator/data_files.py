@@ -40,10 +40,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from emulator.apimodel import ApiModel, ModelSpec
 from emulator.engine import Engine, ensure_tables, list_table_names, start_configured_engine
 from emulator.persistence import tables_dir
+from emulator.resolvers.keys import composite_value, key_attributes, typed
+from emulator.resolvers.values import UnsupportedValue, from_item, to_item
+from emulator.resolvers.writes import iso8601
 from emulator.settings import Settings
-from resolvers.keys import composite_value, key_attributes, typed
-from resolvers.values import UnsupportedValue, from_item, to_item
-from resolvers.writes import iso8601
 
 log = logging.getLogger("appsync_emulator.data_files")
 

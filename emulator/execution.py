@@ -32,16 +32,16 @@ from graphql import (
     validate,
 )
 
-from auth.identity import Identity
-from auth.rules_errors import NotAuthorized
 from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
+from emulator.auth.identity import Identity
+from emulator.auth.rules_errors import NotAuthorized
 from emulator.errors import unauthorized
 from emulator.graphql_errors import execution_error, syntax_error, validation_error, variable_error
 from emulator.limits import RequestGuard, resolver_fields
+from emulator.resolvers import resolve_relation, resolve_root
+from emulator.resolvers.context import ResolverContext
 from emulator.scalars import bind_scalars
 from emulator.sdl import build_appsync_schema
-from resolvers import resolve_relation, resolve_root
-from resolvers.context import ResolverContext
 
 FieldGuard = Callable[[str, str, Identity | None], bool]
 """``(parent type, field, caller) -> allowed``: AppSync's ``@aws_*`` directive check."""

@@ -91,7 +91,7 @@ def _groups(value: Any) -> tuple[str, ...]:
 
 def mint(auth: AuthSettings, data_dir: Path, body: Mapping[str, Any]) -> str:
     """A JWT for the panel's identity; ``oidc`` picks the OIDC issuer instead of the user pool."""
-    from auth.tokens import mint_token
+    from emulator.auth.tokens import mint_token
 
     username = (_text(body, "username") or "").strip()
     if not username:

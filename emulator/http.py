@@ -25,7 +25,7 @@ from graphql import get_operation_ast
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from auth.identity import AuthRequest, Headers, Identity
+from emulator.auth.identity import AuthRequest, Headers, Identity
 from emulator.errors import RequestError
 from emulator.execution import OperationResult
 from emulator.graphql_request import GraphQLRequest, graphql_request, parse_body

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from auth.identity import Identity
+from emulator.auth.identity import Identity
 
 log = logging.getLogger("appsync_emulator.hub")
 

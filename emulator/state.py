@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from auth.identity import Identity
 from emulator.apimodel import ApiModel
+from emulator.auth.identity import Identity
 from emulator.engine import Engine
 from emulator.execution import Executor
+from emulator.resolvers.context import AuthPolicy, ResolverContext
 from emulator.settings import Settings
-from resolvers.context import AuthPolicy, ResolverContext
 
 
 @dataclass(frozen=True)

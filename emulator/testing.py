@@ -25,6 +25,10 @@ from typing import Any
 
 import httpx
 
+EMULATOR_COMMAND = (sys.executable, "-P", "-m", "emulator")
+"""How the plugin runs the emulator: ``-P`` keeps the user's folder off ``sys.path``, so nothing of theirs
+is imported by accident (our own modules live under the one top-level name ``emulator``)."""
+
 
 class EmulatorStartError(RuntimeError):
     """The emulator did not become ready; carries its output."""
@@ -97,7 +101,7 @@ class RunningEmulator:
 
     def token(self, username: str, *, groups: tuple[str, ...] = (), extra: list[str] | None = None) -> str:
         """A user-pool JWT for ``username`` minted by ``appsync-emulator token`` with our config."""
-        command = [sys.executable, "-m", "emulator", "token", "--username", username, "--data-dir", str(self.data_dir)]
+        command = [*EMULATOR_COMMAND, "token", "--username", username, "--data-dir", str(self.data_dir)]
         if self.config_path:
             command += ["--config", str(self.config_path)]
         if groups:
@@ -200,7 +204,7 @@ def start_emulator(
         config_path = data_dir / "appsync-emulator.toml"
         config_path.write_text(config, encoding="utf-8")
     port = free_port()
-    command = [sys.executable, "-m", "emulator", "serve", str(schema), "--port", str(port), "--data-dir", str(data_dir)]
+    command = [*EMULATOR_COMMAND, "serve", str(schema), "--port", str(port), "--data-dir", str(data_dir)]
     if config_path:
         command += ["--config", str(config_path)]
     if in_memory:

@@ -7,8 +7,8 @@ Entry points for the execution layer (synchronous; run in a worker thread):
 * ``resolve_relation(ctx, model, relation, source, args)`` for relational fields.
 """
 
-from resolvers.relations import resolve_relation
-from resolvers.root import resolve_root
-from resolvers.writes import strip_internal
+from emulator.resolvers.relations import resolve_relation
+from emulator.resolvers.root import resolve_root
+from emulator.resolvers.writes import strip_internal
 
 __all__ = ["resolve_relation", "resolve_root", "strip_internal"]

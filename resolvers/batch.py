@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.errors import AppSyncError
-from resolvers.context import Item, ResolverContext
-from resolvers.dynamo_errors import call
-from resolvers.values import from_item, to_item
+from emulator.resolvers.context import Item, ResolverContext
+from emulator.resolvers.dynamo_errors import call
+from emulator.resolvers.values import from_item, to_item
 
 MAX_GET_KEYS = 100
 MAX_WRITE_REQUESTS = 25

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from auth.identity import Identity
 from emulator.apimodel import ApiModel, ModelSpec, RootField
+from emulator.auth.identity import Identity
 
 Item = dict[str, Any]  # a model item in its GraphQL (plain Python) form, not DynamoDB JSON
 FilterInput = dict[str, Any]  # a Model<X>FilterInput-shaped dict, e.g. {"owner": {"eq": "a"}}

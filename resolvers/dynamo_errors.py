@@ -16,7 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 from emulator.errors import AppSyncError
 
 if TYPE_CHECKING:
-    from resolvers.context import ResolverContext
+    from emulator.resolvers.context import ResolverContext
 
 
 def call(ctx: ResolverContext, operation: str, **params: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from resolvers.values import AttributeValue, to_attribute
+from emulator.resolvers.values import AttributeValue, to_attribute
 
 
 @dataclass

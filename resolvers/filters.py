@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.errors import AppSyncError
-from resolvers.expressions import Placeholders
-from resolvers.values import UnsupportedValue
+from emulator.resolvers.expressions import Placeholders
+from emulator.resolvers.values import UnsupportedValue
 
 COMPARISONS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 FUNCTIONS = {"beginsWith": "begins_with", "contains": "contains"}

@@ -12,7 +12,7 @@ from typing import Any
 
 from emulator.apimodel import KeySpec, ModelSpec
 from emulator.errors import AppSyncError
-from resolvers.expressions import Placeholders
+from emulator.resolvers.expressions import Placeholders
 
 SORT_OPERATORS = ("eq", "le", "lt", "ge", "gt", "between", "beginsWith")
 COMPARISON_SYMBOLS = {"eq": "=", "le": "<=", "lt": "<", "ge": ">=", "gt": ">"}

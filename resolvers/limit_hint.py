@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.apimodel import ModelSpec
-from resolvers.context import FilterInput, ResolverContext
+from emulator.resolvers.context import FilterInput, ResolverContext
 
 
 def note_page(

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from emulator.apimodel import ModelSpec
-from resolvers.batch import batch_get
-from resolvers.context import Item, ResolverContext
-from resolvers.values import to_item
+from emulator.resolvers.batch import batch_get
+from emulator.resolvers.context import Item, ResolverContext
+from emulator.resolvers.values import to_item
 
 SIBLINGS = "siblings"
 LOADED = "loaded"

@@ -15,14 +15,14 @@ from typing import Any, Literal
 
 from emulator.apimodel import KeySpec, ModelSpec
 from emulator.errors import AppSyncError, unauthorized
-from resolvers.context import FilterInput, Item, ReadOperation, ResolverContext
-from resolvers.dynamo_errors import call
-from resolvers.expressions import Placeholders
-from resolvers.filters import combine_and, compile_filter
-from resolvers.keys import key_condition, object_key, validate_sort_direction
-from resolvers.limit_hint import note_page
-from resolvers.tokens import decode_token, encode_token
-from resolvers.values import from_item, to_item
+from emulator.resolvers.context import FilterInput, Item, ReadOperation, ResolverContext
+from emulator.resolvers.dynamo_errors import call
+from emulator.resolvers.expressions import Placeholders
+from emulator.resolvers.filters import combine_and, compile_filter
+from emulator.resolvers.keys import key_condition, object_key, validate_sort_direction
+from emulator.resolvers.limit_hint import note_page
+from emulator.resolvers.tokens import decode_token, encode_token
+from emulator.resolvers.values import from_item, to_item
 
 DEFAULT_LIMIT = 100
 

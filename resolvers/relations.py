@@ -18,12 +18,12 @@ from typing import Any
 
 from emulator.apimodel import ModelSpec, RelationSpec
 from emulator.errors import unauthorized
-from resolvers.context import Item, ResolverContext
-from resolvers.expressions import Placeholders
-from resolvers.keys import NONE_VALUE, composite_value, sort_argument_name, sort_condition, typed
-from resolvers.loader import load_related, remember_siblings
-from resolvers.reads import PageRequest, get_by_key, query_by_key, read_page, run_list_page
-from resolvers.writes import OPERATION_MARK
+from emulator.resolvers.context import Item, ResolverContext
+from emulator.resolvers.expressions import Placeholders
+from emulator.resolvers.keys import NONE_VALUE, composite_value, sort_argument_name, sort_condition, typed
+from emulator.resolvers.loader import load_related, remember_siblings
+from emulator.resolvers.reads import PageRequest, get_by_key, query_by_key, read_page, run_list_page
+from emulator.resolvers.writes import OPERATION_MARK
 
 
 def resolve_relation(

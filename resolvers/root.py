@@ -7,10 +7,10 @@ from typing import Any
 
 from emulator.apimodel import RootField
 from emulator.errors import AppSyncError
-from resolvers.context import ResolverContext
-from resolvers.loader import forget_loaded, remember_siblings
-from resolvers.reads import get_item, list_items
-from resolvers.writes import create_item, delete_item, update_item
+from emulator.resolvers.context import ResolverContext
+from emulator.resolvers.loader import forget_loaded, remember_siblings
+from emulator.resolvers.reads import get_item, list_items
+from emulator.resolvers.writes import create_item, delete_item, update_item
 
 WRITERS = {"create": create_item, "update": update_item, "delete": delete_item}
 

@@ -15,11 +15,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from emulator.errors import AppSyncError
-from resolvers.context import FilterInput, Item, ResolverContext
-from resolvers.dynamo_errors import appsync_error, call
-from resolvers.expressions import Placeholders, update_expression
-from resolvers.filters import compile_filter
-from resolvers.values import to_item
+from emulator.resolvers.context import FilterInput, Item, ResolverContext
+from emulator.resolvers.dynamo_errors import appsync_error, call
+from emulator.resolvers.expressions import Placeholders, update_expression
+from emulator.resolvers.filters import compile_filter
+from emulator.resolvers.values import to_item
 
 MAX_ACTIONS = 100
 

@@ -20,12 +20,12 @@ from typing import Any, Literal
 
 from emulator.apimodel import ModelSpec
 from emulator.errors import AppSyncError
-from resolvers.context import FilterInput, Item, ResolverContext
-from resolvers.dynamo_errors import call
-from resolvers.expressions import Placeholders, update_expression
-from resolvers.filters import combine_and, compile_filter
-from resolvers.keys import composite_index_values, composite_value, key_attributes, object_key
-from resolvers.values import from_item, normalize, to_item
+from emulator.resolvers.context import FilterInput, Item, ResolverContext
+from emulator.resolvers.dynamo_errors import call
+from emulator.resolvers.expressions import Placeholders, update_expression
+from emulator.resolvers.filters import combine_and, compile_filter
+from emulator.resolvers.keys import composite_index_values, composite_value, key_attributes, object_key
+from emulator.resolvers.values import from_item, normalize, to_item
 
 OPERATION_MARK = "__operation"
 INTERNAL_FIELDS = (OPERATION_MARK,)

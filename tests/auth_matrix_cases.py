@@ -27,9 +27,9 @@ from botocore.credentials import Credentials
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from auth.identity import AuthMode, AuthRequest, Headers
-from auth.signing_key import SigningKey
-from auth.tokens import mint_token, token_claims
+from emulator.auth.identity import AuthMode, AuthRequest, Headers
+from emulator.auth.signing_key import SigningKey
+from emulator.auth.tokens import mint_token, token_claims
 from emulator.settings import AuthSettings
 
 GOOD_KEY = "da2-matrixgoodkey000000000000"

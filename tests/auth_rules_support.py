@@ -7,7 +7,6 @@ The models mirror what the transform produces for ``schemas/v2/auth-matrix.graph
 
 from __future__ import annotations
 
-from auth.identity import AuthMode, Identity
 from emulator.apimodel import (
     ALL_OPERATIONS,
     ApiModel,
@@ -17,6 +16,7 @@ from emulator.apimodel import (
     ModelOperations,
     ModelSpec,
 )
+from emulator.auth.identity import AuthMode, Identity
 from emulator.settings import IamSettings
 
 READ = ("get", "list", "listen", "sync", "search")

@@ -26,14 +26,14 @@ from graphql import GraphQLSchema
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 
-from auth.identity import AuthMode, AuthRequest, Identity
 from emulator.apimodel import ApiModel, AuthRule, FieldSpec, KeySpec, ModelOperations, ModelSpec, RootField
+from emulator.auth.identity import AuthMode, AuthRequest, Identity
 from emulator.errors import UnauthorizedRequest, unauthorized
 from emulator.hub import Hub, MutationEvent
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
+from emulator.resolvers.context import AllowAll
 from emulator.sdl import build_appsync_schema
 from emulator.testing import free_port
-from resolvers.context import AllowAll
 
 API_KEY = "da2-testkey0000000000000000"
 ALICE_TOKEN = "alice-token"

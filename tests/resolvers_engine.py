@@ -15,7 +15,7 @@ from typing import Any
 
 from emulator.apimodel import ApiModel, FieldSpec, IndexSpec, KeySpec, ModelSpec, RelationSpec, RootField
 from emulator.engine import table_definition
-from resolvers.context import AllowAll, AuthPolicy, ResolverContext
+from emulator.resolvers.context import AllowAll, AuthPolicy, ResolverContext
 
 
 @dataclass

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLObjectType, GraphQLSchema
 
-from auth.directives import DirectiveTable, check_field, directive_guard
-from auth.identity import AuthMode
+from emulator.auth.directives import DirectiveTable, check_field, directive_guard
+from emulator.auth.identity import AuthMode
 from emulator.sdl import build_appsync_schema
 from tests.auth_rules_support import api_key, iam, lambda_, oidc, user
 from tests.paths import GOLDEN

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from auth.gateway import AuthGateway
-from auth.generated import ensure_credentials, read_or_create
-from auth.identity import AuthMode, AuthRequest, Headers
-from auth.tokens import mint_token
+from emulator.auth.gateway import AuthGateway
+from emulator.auth.generated import ensure_credentials, read_or_create
+from emulator.auth.identity import AuthMode, AuthRequest, Headers
+from emulator.auth.tokens import mint_token
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import ApiKey, AuthSettings, IamCredential, IamSettings, LambdaSettings
 

@@ -11,8 +11,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from auth.iam import IamAuthenticator, SignatureHeader, caller_arn
-from auth.identity import AuthMode, AuthRequest, Headers
+from emulator.auth.iam import IamAuthenticator, SignatureHeader, caller_arn
+from emulator.auth.identity import AuthMode, AuthRequest, Headers
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import IamCredential
 

@@ -15,11 +15,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from auth.gateway import AuthGateway
-from auth.identity import AuthMode, AuthRequest, Headers
-from auth.jwt_keys import KeySet
-from auth.signing_key import SigningKey
-from auth.tokens import default_sub, mint_token, token_claims
+from emulator.auth.gateway import AuthGateway
+from emulator.auth.identity import AuthMode, AuthRequest, Headers
+from emulator.auth.jwt_keys import KeySet
+from emulator.auth.signing_key import SigningKey
+from emulator.auth.tokens import default_sub, mint_token, token_claims
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import AuthSettings, ConfigError, OidcSettings, UserPoolSettings
 

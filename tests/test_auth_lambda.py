@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from auth.identity import AuthMode, AuthRequest, Headers
-from auth.lambda_authorizer import LambdaAuthenticator, load_handler, parse_answer
+from emulator.auth.identity import AuthMode, AuthRequest, Headers
+from emulator.auth.lambda_authorizer import LambdaAuthenticator, load_handler, parse_answer
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import ConfigError, LambdaSettings
 
@@ -201,7 +201,7 @@ def test_load_errors_are_config_errors(spec: str, source: str | None, complaint:
 
 
 def test_authorizer_can_import_its_sibling_modules(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from auth.lambda_authorizer import load_handler
+    from emulator.auth.lambda_authorizer import load_handler
     from emulator.settings import LambdaSettings
 
     (tmp_path / "tokens_db_sibling.py").write_text("ALLOWED = {'good-token'}\n")

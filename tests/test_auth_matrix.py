@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
-from auth.gateway import AuthGateway
-from auth.identity import AuthMode, AuthRequest
+from emulator.auth.gateway import AuthGateway
+from emulator.auth.identity import AuthMode, AuthRequest
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import load_config
 from tests.auth_matrix_cases import CASES, POSITIVE, Case, World, write_config

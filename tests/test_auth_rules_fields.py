@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from auth.rules import AmplifyPolicy, NotAuthorized
 from emulator.apimodel import RootField
+from emulator.auth.rules import AmplifyPolicy, NotAuthorized
 from tests.auth_rules_support import (
     ALICE,
     AUTH_CALLER,

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from auth.rules_acm import model_auth
 from emulator.apimodel import ModelSpec
+from emulator.auth.rules_acm import model_auth
 from tests.auth_rules_support import MATRIX, MATRIX_MODELS
 from tests.paths import GOLDEN
 
@@ -123,7 +123,7 @@ def test_field_level_readers() -> None:
 
 def _plans(auth: object) -> tuple:
     """A ModelAuth's decisions, independent of how the spec lists operations."""
-    from auth.rules_acm import ModelAuth
+    from emulator.auth.rules_acm import ModelAuth
 
     assert isinstance(auth, ModelAuth)
     return (

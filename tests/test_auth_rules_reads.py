@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from auth.identity import AuthMode, Identity
-from auth.rules import AmplifyPolicy, NotAuthorized
+from emulator.auth.identity import AuthMode, Identity
+from emulator.auth.rules import AmplifyPolicy, NotAuthorized
 from tests.auth_rules_support import (
     AUTH_CALLER,
     AUTH_ROLE,

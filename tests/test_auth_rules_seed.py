@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from auth.rules import AmplifyPolicy, NotAuthorized
+from emulator.auth.rules import AmplifyPolicy, NotAuthorized
 from tests.auth_rules_support import (
     AUTH_CALLER,
     IAM,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auth.identity import AuthMode, Identity
-from auth.rules import AmplifyPolicy, NotAuthorized
+from emulator.auth.identity import AuthMode, Identity
+from emulator.auth.rules import AmplifyPolicy, NotAuthorized
 from tests.auth_rules_support import api, api_key, field, model, rule, user
 
 OWNED = model("Note", [field("content")], (rule("owner", identity_claim="username"),), ("owner",))

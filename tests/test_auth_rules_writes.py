@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from auth.identity import AuthMode, Identity
-from auth.rules import AmplifyPolicy, NotAuthorized
+from emulator.auth.identity import AuthMode, Identity
+from emulator.auth.rules import AmplifyPolicy, NotAuthorized
 from emulator.errors import AppSyncError
 from tests.auth_rules_support import (
     ALICE,

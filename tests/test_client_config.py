@@ -157,7 +157,7 @@ def test_client_api_from_settings() -> None:
 
 
 def test_generated_key_is_the_one_the_server_prints(tmp_path: Path) -> None:
-    from auth.generated import load_generated
+    from emulator.auth.generated import load_generated
 
     write_for_settings(tmp_path / "web", Settings(data_dir=tmp_path / "data"))
     outputs = json.loads((tmp_path / "web/amplify_outputs.json").read_text())

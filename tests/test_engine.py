@@ -84,8 +84,8 @@ def test_a_transaction_on_an_engine_without_them_says_so() -> None:
     from botocore.exceptions import ClientError
 
     from emulator.errors import AppSyncError
-    from resolvers.context import ResolverContext
-    from resolvers.transactions import TransactAction, transact_write
+    from emulator.resolvers.context import ResolverContext
+    from emulator.resolvers.transactions import TransactAction, transact_write
 
     class NoTransactions:
         def transact_write_items(self, **_: object) -> None:

@@ -16,9 +16,9 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from auth.gateway import AuthGateway
-from auth.identity import AuthMode, AuthRequest, Headers
 from emulator import explorer
+from emulator.auth.gateway import AuthGateway
+from emulator.auth.identity import AuthMode, AuthRequest, Headers
 from emulator.errors import UnauthorizedRequest
 from emulator.settings import ApiKey, AuthSettings, IamCredential, IamSettings, Settings
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from auth.directives import directive_guard
-from auth.rules import AmplifyPolicy
+from emulator.auth.directives import directive_guard
+from emulator.auth.rules import AmplifyPolicy
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps
 from emulator.sdl import build_appsync_schema

@@ -19,8 +19,8 @@ from gql.transport.appsync_auth import (
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError, TransportServerError
 
-from auth.iam import IamAuthenticator
-from auth.identity import AuthMode
+from emulator.auth.iam import IamAuthenticator
+from emulator.auth.identity import AuthMode
 from emulator.settings import IamCredential
 from tests.realtime_harness import (
     ALICE_TOKEN,

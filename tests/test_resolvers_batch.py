@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from emulator.errors import AppSyncError
-from resolvers.batch import WriteRequest, batch_get, batch_write
-from resolvers.transactions import TransactAction, TransactionCancelled, transact_write
+from emulator.resolvers.batch import WriteRequest, batch_get, batch_write
+from emulator.resolvers.transactions import TransactAction, TransactionCancelled, transact_write
 from tests.resolvers_engine import Harness, v2_api
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from emulator.errors import AppSyncError, unauthorized
-from resolvers import resolve_root
-from resolvers.context import AllowAll, ResolverContext
+from emulator.resolvers import resolve_root
+from emulator.resolvers.context import AllowAll, ResolverContext
 from tests.resolvers_engine import FilterPolicy, Harness, v1_api, v2_api
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from emulator.errors import AppSyncError
-from resolvers import resolve_relation, resolve_root
-from resolvers.context import ResolverContext
+from emulator.resolvers import resolve_relation, resolve_root
+from emulator.resolvers.context import ResolverContext
 from tests.resolvers_engine import FilterPolicy, Harness, v1_api, v2_api
 
 

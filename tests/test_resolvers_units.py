@@ -10,13 +10,13 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from emulator.apimodel import KeySpec
 from emulator.errors import AppSyncError
-from resolvers.dynamo_errors import appsync_error, call
-from resolvers.expressions import Placeholders, update_expression
-from resolvers.filters import combine_and, compile_filter
-from resolvers.keys import composite_value, sort_argument_name
-from resolvers.limit_hint import equality_fields, filter_fields, short_page_hint
-from resolvers.tokens import decode_token, encode_token
-from resolvers.values import (
+from emulator.resolvers.dynamo_errors import appsync_error, call
+from emulator.resolvers.expressions import Placeholders, update_expression
+from emulator.resolvers.filters import combine_and, compile_filter
+from emulator.resolvers.keys import composite_value, sort_argument_name
+from emulator.resolvers.limit_hint import equality_fields, filter_fields, short_page_hint
+from emulator.resolvers.tokens import decode_token, encode_token
+from emulator.resolvers.values import (
     UnsupportedValue,
     canonical_number,
     from_attribute,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from emulator.errors import AppSyncError, unauthorized
-from resolvers import resolve_root, strip_internal
-from resolvers.context import AllowAll
+from emulator.resolvers import resolve_root, strip_internal
+from emulator.resolvers.context import AllowAll
 from tests.resolvers_engine import Harness, v1_api, v2_api
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

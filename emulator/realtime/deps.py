@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from graphql import GraphQLSchema
 
-from auth.identity import AuthRequest, Identity
 from emulator.apimodel import ApiModel
+from emulator.auth.identity import AuthRequest, Identity
 from emulator.hub import Hub
 from emulator.realtime.limits import RealtimeLimits
-from resolvers.context import AuthPolicy
+from emulator.resolvers.context import AuthPolicy
 
 #: ``(schema, parent type, field, caller) -> allowed``: AppSync's ``@aws_*`` directive check.
 FieldAllowed = Callable[[GraphQLSchema, str, str, Identity], bool]

@@ -35,9 +35,9 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
-from auth.identity import Identity
-from auth.rules_errors import NotAuthorized
 from emulator.apimodel import ModelSpec
+from emulator.auth.identity import Identity
+from emulator.auth.rules_errors import NotAuthorized
 from emulator.errors import AppSyncError, RequestError, unauthorized
 from emulator.graphql_errors import syntax_error, validation_error, variable_error
 from emulator.graphql_request import GraphQLRequest, graphql_request, malformed
@@ -45,8 +45,8 @@ from emulator.realtime import messages
 from emulator.realtime.carriers import start_request
 from emulator.realtime.deps import RealtimeDeps
 from emulator.realtime.shape import ShapeSchemas
+from emulator.resolvers.context import AuthPolicy
 from emulator.subscription_filter import Filter, FilterError, all_of, from_arguments, from_filter_input
-from resolvers.context import AuthPolicy
 
 #: Type-name prefix of the v2 ``filter:`` argument (``ModelSubscriptionPostFilterInput``).
 FILTER_INPUT_PREFIX = "ModelSubscription"

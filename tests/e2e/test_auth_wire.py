@@ -17,7 +17,7 @@ import jwt
 import pytest
 from botocore.credentials import Credentials
 
-from auth.identity import AuthMode, AuthRequest
+from emulator.auth.identity import AuthMode, AuthRequest
 from emulator.settings import load_config
 from emulator.testing import RunningEmulator
 from tests.auth_matrix_cases import CASES, GOOD_KEY, LONG_TERM, POSITIVE, TEMPORARY, Case, World, write_config

@@ -125,7 +125,7 @@ def resigned(token: str, key: Any, kid: str, **changes: Any) -> str:
 
 
 def test_oidc_iat_and_auth_time_ttls(ttl_server: RunningEmulator) -> None:
-    from auth.signing_key import SigningKey
+    from emulator.auth.signing_key import SigningKey
 
     own = SigningKey.load_or_create(ttl_server.data_dir)
     fresh = ttl_server.token("olga", extra=["--oidc"])
