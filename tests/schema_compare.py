@@ -8,9 +8,11 @@ on every object type and field are compared from the SDL's AST.
 
 from __future__ import annotations
 
-from graphql import ObjectTypeDefinitionNode, parse, print_ast
+from dataclasses import replace
 
-from emulator.sdl import build_appsync_schema
+from graphql import InputObjectTypeDefinitionNode, NamedTypeNode, ObjectTypeDefinitionNode, parse, print_ast
+
+from emulator.sdl import AWS_SCALARS, build_appsync_schema
 
 #: v2 2.5.1 always emits this input, from its bundled conversation transformer.
 IGNORED_TYPES = {"AmplifyAIConversationTurnErrorInput"}
@@ -67,6 +69,35 @@ def describe_differences(expected: dict, actual: dict, what: str) -> list[str]:
             else:
                 lines.append(f"{what} {name}: expected {sorted(expected[name])}, got {sorted(actual[name])}")
     return lines
+
+
+def _named(type_node: object) -> str:
+    while not isinstance(type_node, NamedTypeNode):
+        type_node = type_node.type  # type: ignore[attr-defined]
+    return type_node.name.value
+
+
+def without_undefined_inputs(sdl: str) -> tuple[str, list[str]]:
+    """``sdl`` without input fields whose type is declared nowhere, and those fields.
+
+    Amplify v2 writes ``task: TaskInput`` into the create/update inputs of a model with a union
+    field, but no ``TaskInput`` (there is none for a union): AppSync refuses such a schema at
+    deploy. The servable part of that output is the rest, which is what the emulator serves.
+    """
+    document = parse(sdl)
+    declared = {d.name.value for d in document.definitions if getattr(d, "name", None) is not None}
+    declared |= {"String", "Int", "Float", "Boolean", "ID", *AWS_SCALARS}
+    dropped: list[str] = []
+    definitions = []
+    for definition in document.definitions:
+        if isinstance(definition, InputObjectTypeDefinitionNode):
+            kept = tuple(f for f in definition.fields or () if _named(f.type) in declared)
+            dropped += [f"{definition.name.value}.{f.name.value}" for f in definition.fields or () if f not in kept]
+            definition = replace(definition, fields=kept)
+        definitions.append(definition)
+    if not dropped:
+        return sdl, []
+    return print_ast(replace(document, definitions=tuple(definitions))), dropped
 
 
 def schema_differences(expected_sdl: str, actual_sdl: str) -> list[str]:

@@ -91,6 +91,8 @@ def add_non_model_inputs(document: OutputDocument, schema: SourceSchema, plans: 
         fields = []
         for source_field in schema.objects[name].fields:
             kind = source_field.type
+            if kind.name in schema.abstract_types:
+                continue  # a union or interface cannot be an input field
             target = schema.objects.get(kind.name)
             if target is not None and not target.is_model:
                 kind = kind.named(f"{kind.name}Input")

@@ -64,13 +64,15 @@ def model_spec(plan: ModelPlan) -> ModelSpec:
 
 def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, dialect: Dialect) -> ApiModel:
     """The AppSync SDL and ``ApiModel`` for ``planned`` models plus the rest of ``schema``."""
-    document = OutputDocument()
+    document = OutputDocument(user_types=frozenset(d.name.value for d in schema.passthrough  # type: ignore[attr-defined]
+                                                   if getattr(d, "name", None) is not None))
     for plan in planned.models:
         document.add(model_type(plan, planned.auth[plan.name]))
     for obj in schema.objects.values():
         if not obj.is_model and obj.name not in ROOT_TYPES:
             document.add(non_model_type(obj, options, dialect, schema.sandbox))
-    add_common_inputs(document, dialect)
+    if planned.models or dialect.version == "v2":  # v1 emits the scalar inputs only for models
+        add_common_inputs(document, dialect)
     referenced = {r.related_model for plan in planned.models for r in plan.relations
                   if r.kind in ("hasMany", "manyToMany")}
     roots: list[RootField] = []

@@ -118,6 +118,8 @@ def field_kind(type_name: str, schema: SourceSchema) -> FieldKind:
         return "scalar"
     if schema.model(type_name) is not None:
         return "model"
+    if type_name in schema.abstract_types:
+        return "abstract"
     return "object"
 
 

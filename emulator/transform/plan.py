@@ -30,8 +30,8 @@ from emulator.transform.parse import ObjectDef, TypeRef
 #: timestamp: implicit createdAt/updatedAt; owner: an owner field added by @auth.
 FieldRole = Literal["declared", "relation", "id", "fk", "hidden_fk", "timestamp", "owner"]
 
-#: What a field's named type is.
-FieldKind = Literal["scalar", "enum", "object", "model"]
+#: What a field's named type is ("abstract": a union or interface, which no input can hold).
+FieldKind = Literal["scalar", "enum", "object", "model", "abstract"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ class FieldPlan:
     args: tuple[Argument, ...] = ()
     create_non_null: bool = False  # foreign keys: required in the create input (follows the relation field)
     directives: tuple[str, ...] = ()  # AppSync directives the user wrote on the field (``@aws_*``, ``@deprecated``)
+    # Amplify lists a hasMany key on the child in its filter and condition inputs but not in its
+    # subscription filter (it goes to the parent's instead); hasOne/belongsTo keys are in all three.
+    in_subscription_filter: bool = True
 
 
 @dataclass(frozen=True)
