@@ -54,7 +54,7 @@ def check_case(case: dict[str, Any], fixtures: Path = FIXTURES) -> Outcome:
     except SchemaError as error:
         if rejects:
             want = error_file.read_text().rstrip("\n")
-            same = error.message == want
+            same = error.message.rstrip("\n") == want
             return Outcome(True, True, same_message=same,
                            summary="" if same else f"message differs:\n  amplify: {want}\n  ours:    {error.message}")
         return Outcome(False, False, summary=f"Amplify accepts it, we refuse it: {error}")

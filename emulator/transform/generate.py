@@ -78,7 +78,8 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
     roots: list[RootField] = []
     for plan in planned.models:
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
-        propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives())
+    for plan in planned.models:  # after every model, so each connection type exists
+        propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives(), dialect)
     for argument in planned.effects.sort_arguments:
         add_sort_key_inputs(document, argument)
     add_non_model_inputs(document, schema, planned.models)

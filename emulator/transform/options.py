@@ -24,6 +24,10 @@ _FLAG_OPTIONS = {
     "usesubusernamefordefaultidentityclaim": "use_sub_username_for_default_identity_claim",
     "enableautoindexquerynames": "enable_auto_index_query_names",
     "respectprimarykeyattributesonconnectionfield": "respect_primary_key_attributes_on_connection_field",
+    "shoulddeepmergedirectiveconfigdefaults": "should_deep_merge_directive_config_defaults",
+    "addmissingownerfields": "add_missing_owner_fields",
+    "secondarykeyasgsi": "secondary_key_as_gsi",
+    "validatetypenamereservedwords": "validate_type_name_reserved_words",
 }
 
 
@@ -42,6 +46,10 @@ class TransformOptions:
     use_sub_username_for_default_identity_claim: bool = True  # v2 owner default claim "sub::username"
     enable_auto_index_query_names: bool = True  # v2 @index without queryField gets ``postsByTitle``
     respect_primary_key_attributes_on_connection_field: bool = True  # FK names/types follow the related key
+    should_deep_merge_directive_config_defaults: bool = False  # v2: @model maps merge with the defaults
+    secondary_key_as_gsi: bool = True  # v2: False makes an @index on the table's partition key a local index
+    add_missing_owner_fields: bool = True  # v1: owner fields an @auth rule names are added to the type
+    validate_type_name_reserved_words: bool = True  # v1: a @model named Query/Mutation/Subscription is an error
     # Admin roles (Gen1 custom-roles.json adminRoleNames) give IAM access to every node: Amplify then
     # adds @aws_iam everywhere, and the default mode's directive with it (shouldAddDefaultServiceDirective).
     iam_access: bool = False

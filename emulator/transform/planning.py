@@ -45,6 +45,29 @@ def _check_required_fields_readable(obj: ObjectDef, auth: ModelAuth) -> None:
             "https://docs.amplify.aws/cli/graphql/authorization-rules/#field-level-authorization-rules", obj.node)
 
 
+def _check_v1_required_field_rules(obj: ObjectDef, field_rules: dict[str, tuple[AuthRule, ...]]) -> None:
+    """v1 protects each field with read rules by a field resolver that nulls it in mutation
+    results while subscriptions are on, which a required field cannot be."""
+    for name, rules in field_rules.items():
+        source = obj.field(name)
+        if source is not None and source.type.non_null and any("get" in r.operations for r in rules):
+            raise schema_error(
+                f"\nPer-field auth on the required field {name} is not supported with subscriptions.\n"
+                "Either make the field optional, set auth on the object and not the field, or disable subscriptions "
+                "for the object (setting level to off or public)\n", source.node)
+
+
+def _added_owner_fields(auth: ModelAuth, options: TransformOptions, version: TransformerVersion,
+                        subscription_level: str) -> list[str]:
+    """Owner fields the type gains. v1 without ``addMissingOwnerFields`` adds only ``owner``, and only
+    when its subscriptions take an owner argument (an owner rule on the default field may listen)."""
+    if version == "v2" or options.add_missing_owner_fields:
+        return auth.owner_fields()
+    if subscription_level == "off":
+        return []
+    return ["owner"] if any(name == "owner" for name, _ in auth.subscription_arguments()) else []
+
+
 def _declared_keys(keys: ModelKeys) -> tuple[tuple[str | None, KeySpec], ...]:
     table = ((None, keys.primary),) if keys.has_key_directive else ()
     return (*table, *((index.name, index.key) for index in keys.indexes))
@@ -53,7 +76,12 @@ def _declared_keys(keys: ModelKeys) -> tuple[tuple[str | None, KeySpec], ...]:
 def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, version: TransformerVersion,
                keys: ModelKeys, effects: RelationEffects) -> tuple[ModelPlan, ModelAuth]:
     """One model's plan and auth surface from its directives and what relations add to it."""
-    config = read_model_config(obj, options.pluralizes_in_english(version))
+    if version == "v1" and options.validate_type_name_reserved_words and obj.name in ("Query", "Mutation",
+                                                                                       "Subscription"):
+        raise schema_error(f"'{obj.name}' is a reserved type name and currently in use within the default schema "
+                           "element.", obj.node)
+    config = read_model_config(obj, options.pluralizes_in_english(version),
+                               deep_merge=version == "v2" and options.should_deep_merge_directive_config_defaults)
     fields = [effects.fields.get((obj.name, f.name), f) for f in declared_fields(obj, schema)]
     names = {f.name for f in fields}
     fields += [f for f in effects.added_fields.get(obj.name, []) if f.name not in names]
@@ -65,11 +93,14 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
     list_fields = {f.name for f in fields if f.type.is_list}
     auth = model_auth(obj.name, resources, model_rules, field_rules, options.default_provider, list_fields,
                       sandbox=schema.sandbox and version == "v2", version=version, iam_access=options.iam_access)
-    if version == "v2" and config.subscriptions.level == "on":
+    if version == "v2" and config.validation_level == "on":
         _check_required_fields_readable(obj, auth)
+    if version == "v1" and config.subscriptions.level == "on":
+        _check_v1_required_field_rules(obj, field_rules)
     present = {f.name for f in fields}
     fields += [FieldPlan(owner, TypeRef("String"), "owner", "scalar")
-               for owner in auth.owner_fields() if owner not in present]
+               for owner in _added_owner_fields(auth, options, version, config.subscriptions.level)
+               if owner not in present]
     indexes = (*keys.indexes, *effects.added_indexes.get(obj.name, []))
     fk_types = {f.name: f.type.name for f in fields if f.role in ("fk", "hidden_fk")}
     key_types = key_attribute_types(obj, [keys.primary, *(i.key for i in indexes)], schema, fk_types)

@@ -46,7 +46,7 @@ function sandboxEnabled(schema) {
 function runJob(job) {
   const files = {};
   const app = new App();
-  const stack = new Stack(app, 'conformance');
+  const stack = new Stack(app, 'transformer-root-stack'); // the Gen1 CLI's root stack id
   const transform = constructTransform({
     transformersFactoryArgs: {},
     authConfig: job.authConfig,
