@@ -177,6 +177,9 @@ class ApiModel:
     models: dict[str, ModelSpec]
     root_fields: dict[tuple[str, str], RootField]  # (parent type, field name) -> RootField
     sandbox: bool = False  # v2 `input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }`
+    # (parent type, field) -> why no local resolver serves it (@function, @http, a custom field whose
+    # resolver lives outside the schema, @searchable queries); see emulator.unresolved
+    unresolved: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

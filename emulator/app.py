@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -37,6 +38,9 @@ from emulator.settings import Settings
 from emulator.state import AppState, Generation
 from emulator.table_keys import ChangedKeys, refuse_changed_keys
 from emulator.transform import SchemaError, TransformOptions, transform
+from emulator.unresolved import start_message, with_project_resolvers
+
+_log = logging.getLogger("appsync_emulator")
 
 
 class StartupError(Exception):
@@ -44,15 +48,22 @@ class StartupError(Exception):
 
 
 def load_api(settings: Settings) -> ApiModel:
-    """Read and transform the schema the settings point at."""
+    """Read and transform the schema the settings point at; say which fields have no local resolver."""
     path = settings.schema or Path("schema.graphql")
     try:
         sdl = read_schema(path)
-        return transform(sdl, TransformOptions.from_settings(settings))
+        api = transform(sdl, TransformOptions.from_settings(settings))
     except SchemaSourceError as exc:
         raise StartupError(str(exc)) from exc
     except SchemaError as exc:
         raise StartupError(f"{path}: {exc}") from exc
+    amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
+    api_dir = Path(amplify["api_dir"]) if amplify.get("api_dir") else None
+    reasons = with_project_resolvers(api, api_dir)
+    message = start_message(reasons)
+    if message:
+        _log.warning("%s: %s", path, message)
+    return replace(api, unresolved=reasons)
 
 
 def build_executor(api: ApiModel, settings: Settings) -> Executor:

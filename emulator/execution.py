@@ -42,6 +42,7 @@ from emulator.resolvers import resolve_relation, resolve_root
 from emulator.resolvers.context import ResolverContext
 from emulator.scalars import bind_scalars
 from emulator.sdl import build_appsync_schema
+from emulator.unresolved import bind_unresolved, unresolved_error
 
 FieldGuard = Callable[[str, str, Identity | None], bool]
 """``(parent type, field, caller) -> allowed``: AppSync's ``@aws_*`` directive check."""
@@ -79,14 +80,16 @@ def _root_resolver(root: RootField) -> Callable[..., Any]:
     return resolver
 
 
-def _custom_resolver(root: RootField) -> Callable[..., Any]:
-    """A custom field with ``@auth`` but no data source: the rules run, the value is null."""
+def _custom_resolver(root: RootField, unresolved: str | None = None) -> Callable[..., Any]:
+    """A custom field: its ``@auth`` rules run, then the error naming why no local resolver serves it."""
 
     def resolver(source: Any, info: Any, **args: Any) -> Any:
         try:
             info.context.policy.check_custom_field(root, info.context.identity)
         except NotAuthorized as error:
             raise error.at(info.field_name, info.parent_type.name) from None
+        if unresolved is not None:
+            raise unresolved_error(info.parent_type.name, info.field_name, unresolved)
         return None
 
     return resolver
@@ -133,8 +136,8 @@ def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = Non
         if not isinstance(gql_type, GraphQLObjectType) or name not in gql_type.fields:
             continue
         if root.kind == "custom":
-            if root.auth_rules is not None:
-                gql_type.fields[name].resolve = _custom_resolver(root)
+            if root.auth_rules is not None or (parent, name) in api.unresolved:
+                gql_type.fields[name].resolve = _custom_resolver(root, api.unresolved.get((parent, name)))
         elif root.kind != "subscribe":
             gql_type.fields[name].resolve = _root_resolver(root)
     for model in api.models.values():
@@ -146,6 +149,7 @@ def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = Non
             gql_field.resolve = (
                 _relation_resolver(model, relation) if relation else _model_field_resolver(model, name)
             )
+    bind_unresolved(schema, api)
     guard = guard_factory(schema) if guard_factory else None
     if guard is not None:
         _apply_guard(schema, guard)

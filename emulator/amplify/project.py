@@ -172,10 +172,22 @@ def _add_transform_conf_warnings(api_dir: Path, warnings: list[str]) -> None:
         warnings.append(f"{path}: custom transformers {conf['transformers']} are not run by the emulator")
     resolver_config = conf.get("ResolverConfig") or {}
     if isinstance(resolver_config, dict) and resolver_config:
-        warnings.append(
-            f"{path}: conflict detection (DataStore, ResolverConfig) is configured; "
-            "the emulator serves the API without it"
-        )
+        warnings.append(conflict_detection_message(path, resolver_config))
+
+
+def conflict_detection_message(path: Path, resolver_config: Mapping[str, Any]) -> str:
+    """What the cloud API has with DataStore conflict detection that the emulator does not serve yet."""
+    project = resolver_config.get("project") if isinstance(resolver_config.get("project"), dict) else {}
+    handler = project.get("ConflictHandler") if project else None
+    models = resolver_config.get("models") if isinstance(resolver_config.get("models"), dict) else {}
+    scope = f"project-wide, {handler}" if handler else f"for {', '.join(sorted(models)) or 'some models'}"
+    return (
+        f"{path}: the project enables DataStore conflict detection ({scope}). The cloud API then has "
+        "_version: Int!, _deleted: Boolean and _lastChangedAt: AWSTimestamp! on each model, _version in the "
+        "create/update/delete inputs, _deleted in the filters, a syncX(filter, limit, nextToken, lastSync) "
+        "query per model, startedAt on the connections, versioned writes and soft deletes. The emulator "
+        "serves the API without conflict detection: none of these exist, deletes remove the item."
+    )
 
 
 def _add_resolver_warnings(api_dir: Path, warnings: list[str]) -> None:

@@ -27,6 +27,7 @@ from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
 from emulator.transform.relations import RelationEffects
+from emulator.transform.unresolved import unresolved_fields
 
 
 @dataclass(frozen=True)
@@ -94,4 +95,5 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         models={plan.name: model_spec(plan) for plan in planned.models},
         root_fields={(r.parent, r.name): r for r in roots},
         sandbox=schema.sandbox,
+        unresolved=unresolved_fields(schema, options.pluralizes_in_english(dialect.version)),
     )
