@@ -72,7 +72,9 @@ class AmplifyPolicy:
         self.iam = IamRoles.from_settings(iam or IamSettings())
         generated = _generated_input_fields(api)
         self._models = {
-            name: model_auth(spec, api.version, generated.get(name, ())) for name, spec in api.models.items()
+            name: model_auth(spec, api.version, generated.get(name, ()),
+                             populate_owner=api.populate_owner_field_for_static_group_auth)
+            for name, spec in api.models.items()
         }
 
     # -- helpers -----------------------------------------------------------------------------

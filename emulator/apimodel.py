@@ -180,6 +180,9 @@ class ApiModel:
     # (parent type, field) -> why no local resolver serves it (@function, @http, a custom field whose
     # resolver lives outside the schema, @searchable queries); see emulator.unresolved
     unresolved: dict[tuple[str, str], str] = field(default_factory=dict)
+    # v2 flag populateOwnerFieldForStaticGroupAuth: a create authorized by a static group still fills
+    # in the owner field (off: only an owner-authorized create does)
+    populate_owner_field_for_static_group_auth: bool = True
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

@@ -96,4 +96,6 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         root_fields={(r.parent, r.name): r for r in roots},
         sandbox=schema.sandbox,
         unresolved=unresolved_fields(schema, options.pluralizes_in_english(dialect.version)),
+        populate_owner_field_for_static_group_auth=(dialect.version == "v2"
+                                                    and options.populate_owner_field_for_static_group_auth),
     )

@@ -27,7 +27,19 @@ _FLAG_OPTIONS = {
     "shoulddeepmergedirectiveconfigdefaults": "should_deep_merge_directive_config_defaults",
     "addmissingownerfields": "add_missing_owner_fields",
     "secondarykeyasgsi": "secondary_key_as_gsi",
+    "populateownerfieldforstaticgroupauth": "populate_owner_field_for_static_group_auth",
     "validatetypenamereservedwords": "validate_type_name_reserved_words",
+}
+
+
+#: Values the Gen1 CLI uses for flags an existing project's ``cli.json`` does not set, where they
+#: differ from the new-project values the options default to (amplify-cli-core ``featureFlags.js``).
+EXISTING_PROJECT_FLAGS: dict[str, bool] = {
+    "addmissingownerfields": False,
+    "secondarykeyasgsi": False,
+    "enableautoindexquerynames": False,
+    "respectprimarykeyattributesonconnectionfield": False,
+    "populateownerfieldforstaticgroupauth": False,
 }
 
 
@@ -35,8 +47,9 @@ _FLAG_OPTIONS = {
 class TransformOptions:
     """The API's auth modes drive where ``@aws_*`` directives go; flags cover v1/v2 differences.
 
-    ``improve_pluralization`` None means the version's default (v2: true, v1: false). The other
-    flags are Amplify's v2 feature flags with new-project values.
+    The flags are Amplify's ``graphqltransformer`` feature flags with their new-project values
+    (``existing_project_flags`` gives the values the CLI uses when a project's ``cli.json`` lacks
+    one). ``improve_pluralization`` only matters to v1: v2 always pluralises in English.
     """
 
     version: TransformerVersion | None = None
@@ -47,6 +60,7 @@ class TransformOptions:
     enable_auto_index_query_names: bool = True  # v2 @index without queryField gets ``postsByTitle``
     respect_primary_key_attributes_on_connection_field: bool = True  # FK names/types follow the related key
     should_deep_merge_directive_config_defaults: bool = False  # v2: @model maps merge with the defaults
+    populate_owner_field_for_static_group_auth: bool = True  # v2: a static-group create fills the owner in
     secondary_key_as_gsi: bool = True  # v2: False makes an @index on the table's partition key a local index
     add_missing_owner_fields: bool = True  # v1: owner fields an @auth rule names are added to the type
     validate_type_name_reserved_words: bool = True  # v1: a @model named Query/Mutation/Subscription is an error
@@ -70,11 +84,16 @@ class TransformOptions:
             iam_access=bool(settings.auth.iam.admin_role_names) and "AWS_IAM" in settings.auth.modes,
         )
         amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
-        return options.with_feature_flags(amplify.get("feature_flags") or {})
+        return options.with_feature_flags(amplify.get("feature_flags") or {}, existing_project=bool(amplify))
 
-    def with_feature_flags(self, flags: Mapping[str, Any]) -> TransformOptions:
-        """These options with Amplify's ``graphqltransformer`` feature flags (names case-insensitive)."""
+    def with_feature_flags(self, flags: Mapping[str, Any], existing_project: bool = False) -> TransformOptions:
+        """These options with Amplify's ``graphqltransformer`` feature flags (names case-insensitive).
+
+        In an existing project the CLI gives a flag missing from ``cli.json`` its value for existing
+        projects (``amplify-cli-core`` ``featureFlags``), not its new-project value."""
         lowered = {str(k).lower(): v for k, v in flags.items()}
+        if existing_project:
+            lowered = {**EXISTING_PROJECT_FLAGS, **lowered}
         chosen: dict[str, Any] = {}
         for flag, option in _FLAG_OPTIONS.items():
             if isinstance(lowered.get(flag), bool):
@@ -91,6 +110,7 @@ class TransformOptions:
         return frozenset(MODE_PROVIDERS[m] for m in (self.default_auth, *self.additional_auth))
 
     def pluralizes_in_english(self, version: TransformerVersion) -> bool:
-        if self.improve_pluralization is not None:
-            return self.improve_pluralization
-        return version == "v2"
+        """v2 always pluralises in English (it never reads ``improvePluralization``); v1 follows the flag."""
+        if version == "v2":
+            return True
+        return bool(self.improve_pluralization)
