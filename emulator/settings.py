@@ -34,16 +34,31 @@ class IamCredential:
     session_token: str | None = None
 
 
+DEFAULT_USER_POOL_ID = "us-east-1_Local"
+
+
 @dataclass(frozen=True)
 class UserPoolSettings:
-    user_pool_id: str = "us-east-1_Local"
+    user_pool_id: str = DEFAULT_USER_POOL_ID
     app_client_id: str = "localclient"
     region: str = "us-east-1"
     jwks_file: Path | None = None
+    jwks_url: str | None = None  # None: Cognito's URL for a real pool id; "": fetch nothing
 
     @property
     def issuer(self) -> str:
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def fetched_jwks_url(self) -> str | None:
+        """Where the pool's public keys are fetched at start: ``jwks_url``, else Cognito's
+        ``/.well-known/jwks.json`` of the pool; None for the emulator's own pool (a default start
+        makes no network call) or when ``jwks_url = ""``."""
+        if self.jwks_url is not None:
+            return self.jwks_url or None
+        if self.user_pool_id == DEFAULT_USER_POOL_ID:
+            return None
+        return f"{self.issuer}/.well-known/jwks.json"
 
 
 @dataclass(frozen=True)
@@ -283,7 +298,10 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     for mode in additional:
         if mode not in AUTH_MODES:
             raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
-    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file"})
+    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file", "jwks_url"})
+    jwks_url = up.text("jwks_url", None)
+    if jwks_url and not jwks_url.startswith(("http://", "https://")):
+        raise up._fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
     upd = UserPoolSettings()
     oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
     od = OidcSettings()
@@ -303,6 +321,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
             app_client_id=up.text("app_client_id", upd.app_client_id) or upd.app_client_id,
             region=up.text("region", upd.region) or upd.region,
             jwks_file=up.file_path("jwks_file"),
+            jwks_url=jwks_url,
         ),
         oidc=OidcSettings(
             issuer=oidc.text("issuer", od.issuer) or od.issuer,
