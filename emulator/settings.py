@@ -133,6 +133,7 @@ class Settings:
     port: int = 20002
     data_dir: Path = Path(".appsync-emulator")
     in_memory: bool = False
+    tls: bool = False  # HTTPS and WSS on the one port, certificate from a CA in the data dir (emulator/tls.py)
     dynamodb_endpoint: str | None = None
     dynamodb_region: str = "us-east-1"
     auth: AuthSettings = AuthSettings()
@@ -203,6 +204,13 @@ class _Reader:
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise self._fail(key, "a number")
         return float(value)
+
+    def boolean(self, key: str, default: bool) -> bool:
+        if key not in self.table:
+            return default
+        if not isinstance(self.table[key], bool):
+            raise self._fail(key, "true or false")
+        return self.table[key]
 
     def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if key not in self.table:
@@ -366,7 +374,7 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits"}
 
 
 def load_config(path: Path) -> Settings:
@@ -391,6 +399,7 @@ def load_config(path: Path) -> Settings:
         api_id=top.text("api_id", "emulator") or "emulator",
         env=top.text("env", "local") or "local",
         transformer=top.choice("transformer", None, ("v1", "v2")),
+        tls=top.boolean("tls", False),
         dynamodb_endpoint=endpoint,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
