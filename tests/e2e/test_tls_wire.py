@@ -19,6 +19,7 @@ import pytest
 import websockets.sync.client
 
 from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.waiting import eventually
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA
 
 
@@ -58,6 +59,11 @@ def test_the_real_time_protocol_over_wss(server: RunningEmulator) -> None:
         assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
 
 
+def test_the_explorer_is_served_over_https(server: RunningEmulator) -> None:
+    page = httpx.get(server.base_url + "/", verify=server.verify)
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
 def test_the_dynamodb_api_over_https(server: RunningEmulator) -> None:
     tables = server.dynamodb().list_tables()["TableNames"]
     assert "Blog-emulator-local" in tables
@@ -74,6 +80,12 @@ def test_the_config_key_turns_it_on_and_the_ca_survives_a_restart(tmp_path: Path
     again = start_emulator(BLOG_SCHEMA, config, data_dir=tmp_path)
     try:
         assert again.ca_file is not None and again.ca_file.read_bytes() == ca  # clients that trust it still do
+        assert again.graphql("{ listBlogs { items { id } } }").status_code == 200
+        # Hot reload cannot switch TLS on the listening socket: it says so and keeps serving HTTPS.
+        assert again.config_path is not None
+        again.config_path.write_text("tls = false\n" + BLOG_CONFIG)
+        eventually(lambda: any("Reloaded the API" in line for line in again.output))
+        assert any("the tls setting changed; restart" in line for line in again.output), again.output
         assert again.graphql("{ listBlogs { items { id } } }").status_code == 200
     finally:
         again.stop()
