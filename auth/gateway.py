@@ -29,7 +29,8 @@ from emulator.auth.api_key import ApiKeyAuthenticator
 from emulator.auth.iam import SCHEME as SIGV4_SCHEME
 from emulator.auth.iam import IamAuthenticator, account_of
 from emulator.auth.identity import Authenticator, AuthMode, AuthRequest, Identity, rejected
-from emulator.auth.jwt_keys import issuer_keys
+from emulator.auth.jwks_fetch import user_pool_keys
+from emulator.auth.jwt_keys import KeySet, issuer_keys
 from emulator.auth.jwt_verifier import INVALID, UNPARSABLE, bearer_token, unverified_claims
 from emulator.auth.lambda_authorizer import LambdaAuthenticator, load_handler
 from emulator.auth.oidc import OidcAuthenticator
@@ -66,6 +67,7 @@ class AuthGateway:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
+        self.data_dir = data_dir
         self.signing_key = SigningKey.load_or_create(data_dir)
         self.modes = tuple(AuthMode(m) for m in settings.modes)
         self._authenticators = tuple(
@@ -96,7 +98,7 @@ class AuthGateway:
         if mode is AuthMode.AWS_IAM:
             return IamAuthenticator(settings.iam.credentials, settings.iam.region, clock=clock)
         if mode is AuthMode.AMAZON_COGNITO_USER_POOLS:
-            return UserPoolsAuthenticator(settings.user_pools, issuer_keys(own_key, settings.user_pools.jwks_file))
+            return UserPoolsAuthenticator(settings.user_pools, self._user_pool_keys(own_key))
         if mode is AuthMode.OPENID_CONNECT:
             return OidcAuthenticator(settings.oidc, issuer_keys(own_key, settings.oidc.jwks_file), clock=clock)
         return LambdaAuthenticator(
@@ -104,6 +106,13 @@ class AuthGateway:
             api_id=api_id,
             account_id=account_of(settings.iam.auth_role_arn) or "123456789012",
         )
+
+    def _user_pool_keys(self, own_key: dict[str, Any]) -> KeySet:
+        """The emulator's key, the ``jwks_file`` keys and, for a real pool, the keys fetched from its URL."""
+        pool = self.settings.user_pools
+        keys = issuer_keys(own_key, pool.jwks_file)
+        url = pool.fetched_jwks_url
+        return keys.merged(user_pool_keys(url, self.data_dir).keys) if url else keys
 
     def _unrecognized(self, request: AuthRequest) -> UnauthorizedRequest:
         token = bearer_token(request)

@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=port_number, help="one port for everything (default 20002)")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
     serve.add_argument("--dynamodb-endpoint", type=endpoint_url, help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--tls", action="store_true", default=None,
+                       help="serve HTTPS and WSS with a certificate from a local CA in the data dir (README: TLS)")
     serve.add_argument("--no-reload", action="store_true", help="do not watch the schema and config for changes")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
     serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
@@ -109,7 +111,7 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         overrides["schema"] = args.path
     elif settings.schema is None:
         overrides["schema"] = Path("schema.graphql")
-    for name in ("host", "port", "data_dir", "in_memory", "dynamodb_endpoint", "log_level"):
+    for name in ("host", "port", "data_dir", "in_memory", "tls", "dynamodb_endpoint", "log_level"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value

@@ -68,7 +68,7 @@ def client_api(settings: Settings) -> ClientApi:
     auth = settings.auth
     return ClientApi(
         name=str(amplify.get("api") or settings.api_id),
-        graphql_url=f"http://{settings.public_host}:{settings.port}/graphql",
+        graphql_url=f"{'https' if settings.tls else 'http'}://{settings.public_host}:{settings.port}/graphql",
         region=auth.iam.region,
         default_mode=auth.default,
         additional_modes=tuple(m for m in auth.modes if m != auth.default),
@@ -86,16 +86,18 @@ def gen1_flat_keys(api: ClientApi) -> dict[str, Any]:
         "aws_appsync_graphqlEndpoint": api.graphql_url,
         "aws_appsync_region": api.region,
         "aws_appsync_authenticationType": api.default_mode,
-        # Amplify's own mock wrote this so that the JS library connects over ws:// instead of wss://.
-        "aws_appsync_dangerously_connect_to_http_endpoint_for_testing": True,
     }
+    if api.graphql_url.startswith("http://"):
+        # Amplify's own mock wrote this so that the JS library (v5) connects over ws:// instead of wss://.
+        keys["aws_appsync_dangerously_connect_to_http_endpoint_for_testing"] = True
     if api.api_key:
         keys["aws_appsync_apiKey"] = api.api_key
     return keys
 
 
 def update_gen1_flat(existing: dict[str, Any], api: ClientApi) -> dict[str, Any]:
-    document = {k: v for k, v in existing.items() if k != "aws_appsync_apiKey"}
+    replaced = ("aws_appsync_apiKey", "aws_appsync_dangerously_connect_to_http_endpoint_for_testing")
+    document = {k: v for k, v in existing.items() if k not in replaced}
     document.setdefault("aws_project_region", api.region)
     document.update(gen1_flat_keys(api))
     return document

@@ -62,6 +62,8 @@ class Reloader:
             return False
         if settings.dynamodb_endpoint != self.state.settings.dynamodb_endpoint:
             log.warning("the [dynamodb] endpoint changed; restart the emulator to use it")
+        if settings.tls != self.state.settings.tls:
+            log.warning("the tls setting changed; restart the emulator to use it")
         self.state.install(generation)
         self.generation_count += 1
         models = ", ".join(sorted(generation.executor.executable.api.models)) or "no models"

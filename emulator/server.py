@@ -23,6 +23,7 @@ from emulator.app import StartupError, build_state, create_app
 from emulator.reload import Reloader, SettingsLoader
 from emulator.settings import Settings
 from emulator.state import AppState
+from emulator.tls import TlsError, ca_cert_path, ensure_tls
 
 
 def startup_lines(state: AppState, port: int | None = None) -> list[str]:
@@ -30,10 +31,11 @@ def startup_lines(state: AppState, port: int | None = None) -> list[str]:
     differs from the setting when it is 0)."""
     settings = state.settings
     port = port or settings.port
-    base = f"http://{settings.public_host}:{port}"
+    web, socket = ("https", "wss") if settings.tls else ("http", "ws")
+    base = f"{web}://{settings.public_host}:{port}"
     lines = [
         f"GraphQL endpoint: {base}/graphql",
-        f"Realtime endpoint: ws://{settings.public_host}:{port}/graphql/realtime",
+        f"Realtime endpoint: {socket}://{settings.public_host}:{port}/graphql/realtime",
         f"DynamoDB endpoint: {settings.dynamodb_endpoint or base}",
         f"Explorer: {base}/",
     ]
@@ -43,6 +45,11 @@ def startup_lines(state: AppState, port: int | None = None) -> list[str]:
         lines.append(f"API key: {usable[0].key}")
     if "AWS_IAM" in modes and settings.auth.iam.credentials:
         lines.append(f"IAM access key id: {settings.auth.iam.credentials[0].access_key_id}")
+    if settings.tls:
+        ca = ca_cert_path(settings.data_dir)
+        lines.append(f"TLS CA certificate: {ca}")
+        lines.append(f"  trust it: NODE_EXTRA_CA_CERTS={ca} for Node; the system or browser store for browsers"
+                     " (README: TLS)")
     return lines
 
 
@@ -98,8 +105,9 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     # endpoint is tested with, so users are not shown that warning at every start.
     warnings.filterwarnings("ignore", message=".*websockets.*implementation is deprecated", category=UserWarning)
     try:
+        tls = ensure_tls(settings.data_dir, settings.host) if settings.tls else None
         state = build_state(settings)
-    except StartupError as exc:
+    except (StartupError, TlsError) as exc:
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
     background = [Reloader(state, reload_settings).run] if reload_settings else []
@@ -112,6 +120,7 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
         lifespan="on",
         timeout_graceful_shutdown=10,
         ws_max_size=_ws_frame_ceiling(settings),
+        ssl_certfile=str(tls.server) if tls else None,  # the file holds the chain and the key
     )
     server = EmulatorServer(config, state)
     try:

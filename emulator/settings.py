@@ -34,16 +34,31 @@ class IamCredential:
     session_token: str | None = None
 
 
+DEFAULT_USER_POOL_ID = "us-east-1_Local"
+
+
 @dataclass(frozen=True)
 class UserPoolSettings:
-    user_pool_id: str = "us-east-1_Local"
+    user_pool_id: str = DEFAULT_USER_POOL_ID
     app_client_id: str = "localclient"
     region: str = "us-east-1"
     jwks_file: Path | None = None
+    jwks_url: str | None = None  # None: Cognito's URL for a real pool id; "": fetch nothing
 
     @property
     def issuer(self) -> str:
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def fetched_jwks_url(self) -> str | None:
+        """Where the pool's public keys are fetched at start: ``jwks_url``, else Cognito's
+        ``/.well-known/jwks.json`` of the pool; None for the emulator's own pool (a default start
+        makes no network call) or when ``jwks_url = ""``."""
+        if self.jwks_url is not None:
+            return self.jwks_url or None
+        if self.user_pool_id == DEFAULT_USER_POOL_ID:
+            return None
+        return f"{self.issuer}/.well-known/jwks.json"
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,7 @@ class Settings:
     port: int = 20002
     data_dir: Path = Path(".appsync-emulator")
     in_memory: bool = False
+    tls: bool = False  # HTTPS and WSS on the one port, certificate from a CA in the data dir (emulator/tls.py)
     dynamodb_endpoint: str | None = None
     dynamodb_region: str = "us-east-1"
     auth: AuthSettings = AuthSettings()
@@ -188,6 +204,13 @@ class _Reader:
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise self._fail(key, "a number")
         return float(value)
+
+    def boolean(self, key: str, default: bool) -> bool:
+        if key not in self.table:
+            return default
+        if not isinstance(self.table[key], bool):
+            raise self._fail(key, "true or false")
+        return self.table[key]
 
     def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if key not in self.table:
@@ -283,7 +306,10 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     for mode in additional:
         if mode not in AUTH_MODES:
             raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
-    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file"})
+    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file", "jwks_url"})
+    jwks_url = up.text("jwks_url", None)
+    if jwks_url and not jwks_url.startswith(("http://", "https://")):
+        raise up._fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
     upd = UserPoolSettings()
     oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
     od = OidcSettings()
@@ -303,6 +329,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
             app_client_id=up.text("app_client_id", upd.app_client_id) or upd.app_client_id,
             region=up.text("region", upd.region) or upd.region,
             jwks_file=up.file_path("jwks_file"),
+            jwks_url=jwks_url,
         ),
         oidc=OidcSettings(
             issuer=oidc.text("issuer", od.issuer) or od.issuer,
@@ -347,7 +374,7 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits"}
 
 
 def load_config(path: Path) -> Settings:
@@ -372,6 +399,7 @@ def load_config(path: Path) -> Settings:
         api_id=top.text("api_id", "emulator") or "emulator",
         env=top.text("env", "local") or "local",
         transformer=top.choice("transformer", None, ("v1", "v2")),
+        tls=top.boolean("tls", False),
         dynamodb_endpoint=endpoint,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),

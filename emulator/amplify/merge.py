@@ -21,7 +21,7 @@ _log = logging.getLogger("emulator.amplify")
 
 #: TOML key -> AuthSettings / sub-settings field, per table of the config's [auth].
 _AUTH_TABLE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
-    "user_pools": ("user_pools", {k: k for k in ("user_pool_id", "app_client_id", "region", "jwks_file")}),
+    "user_pools": ("user_pools", {k: k for k in ("user_pool_id", "app_client_id", "region", "jwks_file", "jwks_url")}),
     "oidc": ("oidc", {"issuer": "issuer", "client_id": "client_id", "jwks_file": "jwks_file",
                       "iat_ttl": "iat_ttl_seconds", "auth_ttl": "auth_ttl_seconds"}),
     "iam": ("iam", {k: k for k in ("region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials")}),
@@ -109,4 +109,8 @@ def resolve_project(settings: Settings, path: Path | None, api: str | None) -> t
     for warning in project.warnings:
         _log.warning("%s", warning)
     _log.info("Amplify project %s: serving API %r (%s)", project.project_root, project.name, project.schema)
+    if project.user_pool_source is not None:
+        pool = project.auth.user_pools
+        _log.info("Amplify project user pool %s (app client %s) from %s",
+                  pool.user_pool_id, pool.app_client_id, project.user_pool_source)
     return apply_project(settings, project, schema_from_cli=path is not None), True

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.amplify.auth import declared_auth_modes, project_auth_settings
+from emulator.amplify.cognito import project_user_pool
 from emulator.amplify.files import (
     API_DIR,
     BACKEND_CONFIG,
@@ -35,6 +36,7 @@ class AmplifyApi:
     feature_flags: Mapping[str, Any] = field(default_factory=dict)  # graphqltransformer.*, lower-cased
     warnings: tuple[str, ...] = ()
     lambda_function: str | None = None  # the project's (JavaScript) Lambda authorizer, for messages
+    user_pool_source: Path | None = None  # the file the project's Cognito pool was read from
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
     warnings: list[str] = []
     flags = _feature_flags(root)
     specs, source = declared_auth_modes(root, name, api_dir)
+    user_pool = project_user_pool(root)
     _add_transform_conf_warnings(api_dir, warnings)
     _add_resolver_warnings(api_dir, warnings)
     return AmplifyApi(
@@ -117,10 +120,11 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
         api_dir=api_dir,
         schema=_schema_path(root, api_dir, warnings),
         transformer=_transformer_version(flags),
-        auth=project_auth_settings(specs, source, api_dir),
+        auth=project_auth_settings(specs, source, api_dir, user_pool[0] if user_pool else None),
         feature_flags=flags,
         warnings=tuple(warnings),
         lambda_function=next((s.lambda_function for s in specs if s.mode == "AWS_LAMBDA"), None),
+        user_pool_source=user_pool[1] if user_pool else None,
     )
 
 
