@@ -12,8 +12,10 @@ import pytest
 from emulator.app import StartupError, build_generation, load_api
 from emulator.custom_resolvers import load_custom_resolvers
 from emulator.engine import Engine, list_table_names
+from emulator.reload import Reloader, _relevant, watched_paths
 from emulator.resolver_specs import CustomResolverError, CustomResolvers
 from emulator.settings import ConfigError, load_config
+from emulator.state import AppState
 from tests.custom_resolvers_support import copy_project, load_project, project_settings
 
 SCHEMA = """
@@ -195,3 +197,15 @@ def test_declared_tables_are_created_at_start_and_broken_declarations_stop_it(
     broken_settings = project_settings(broken, api_id="starttest2", data_dir=tmp_path / "data")
     with pytest.raises(StartupError, match=r"QueryEchoResolver: RequestMappingTemplateS3Location names "):
         build_generation(broken_settings, engine)
+
+
+def test_a_changed_template_reaches_the_next_generation(tmp_path: Path, dynamodb_client: Any) -> None:
+    config = write_project(tmp_path)
+    settings = replace(load_config(config), api_id="reloadtest", data_dir=tmp_path / "data")
+    assert (tmp_path / "resolvers").resolve() in watched_paths(settings)
+    assert _relevant((None, str(tmp_path / "resolvers" / "entries.js")))  # type: ignore[arg-type]
+    engine = Engine(endpoint_url=None, region="us-east-1", embedded=False, _client=dynamodb_client)
+    state = AppState(generation=build_generation(settings, engine), engine=engine, hub=None)
+    (tmp_path / "resolvers" / "entries.js").write_text("export function request(ctx) { return {}; }\n")
+    assert Reloader(state, lambda: settings).reload_once()
+    assert state.generation.custom.resolver("Query", "entries").handler.code.text.startswith("export function request")

@@ -76,7 +76,7 @@ def read_resolver_files(
                 found.warnings.append(f"{path}: slot files are a transformer v2 feature; the v1 API does not use it")
                 continue
             where = (slot["type"], slot["field"], slot["slot"], int(slot["order"]))
-            _check_slot(path, slot["slot"], slot["type"], slot["field"], api)
+            _check_slot(path, slot["slot"], slot["type"], slot["field"])
             slot_parts.setdefault(where, {})[slot["part"]] = _text(path)
         elif template and (template["type"], template["field"]) in generated:
             override_parts.setdefault((template["type"], template["field"]), {})[template["part"]] = _text(path)
@@ -103,7 +103,7 @@ def read_resolver_files(
     return found
 
 
-def slots_of(type_name: str, api: ApiModel) -> tuple[str, ...]:
+def slots_of(type_name: str) -> tuple[str, ...]:
     """The slots a generated field of ``type_name`` has (relation fields have a query's)."""
     if type_name == "Mutation":
         return MUTATION_SLOTS
@@ -112,8 +112,8 @@ def slots_of(type_name: str, api: ApiModel) -> tuple[str, ...]:
     return QUERY_SLOTS
 
 
-def _check_slot(path: Path, slot: str, type_name: str, field_name: str, api: ApiModel) -> None:
-    allowed = slots_of(type_name, api)
+def _check_slot(path: Path, slot: str, type_name: str, field_name: str) -> None:
+    allowed = slots_of(type_name)
     if slot not in allowed:
         raise CustomResolverError(
             f"{path}: {slot!r} is not a slot of {type_name}.{field_name}; its slots are: {', '.join(allowed)}"
