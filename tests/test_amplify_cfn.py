@@ -18,6 +18,7 @@ TEMPLATE = {
         "IsProd": {"Fn::Equals": [{"Ref": "env"}, "prod"]},
         "ProdWithEnv": {"Fn::And": [{"Condition": "HasEnvironmentParameter"}, {"Condition": "IsProd"}]},
         "EitherOne": {"Fn::Or": [{"Condition": "IsProd"}, {"Condition": "HasEnvironmentParameter"}]},
+        "Loop": {"Fn::Not": [{"Condition": "Loop"}]},
     },
     "Mappings": {"Sizes": {"dev": {"Limit": "10"}}},
 }
@@ -67,6 +68,7 @@ def test_conditions_follow_the_parameters() -> None:
     [
         ({"Ref": "Nope"}, "Ref to 'Nope', which is neither a parameter nor a resource"),
         ({"Fn::If": ["Missing", 1, 2]}, "unknown condition 'Missing'"),
+        ({"Fn::If": ["Loop", 1, 2]}, "condition 'Loop' depends on itself"),
         ({"Fn::GetAtt": ["Ghost", "Arn"]}, "Fn::GetAtt of 'Ghost', which is not a resource"),
         ({"Fn::Join": ["-", "not-a-list"]}, "Fn::Join needs a list"),
         ({"Fn::Sub": ["${x}", {"x": ["a"]}]}, "Fn::Sub variable ${x} is not a string"),

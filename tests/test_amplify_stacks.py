@@ -151,6 +151,8 @@ BROKEN = [
     (_resource("SecondEcho", {"Name": "EchoLambda", "Type": "NONE"}, "AWS::AppSync::DataSource"), "SecondEcho",
      "a data source named 'EchoLambda' is already declared"),
     (_patch("QueryEchoResolver", Kind="BATCH"), "QueryEchoResolver", "Kind must be UNIT or PIPELINE"),
+    (_patch("LocalNoneDataSource", Name={"Fn::GetAtt": ["LocalNoneDataSource", "Name"]}), "LocalNoneDataSource",
+     "LocalNoneDataSource.Name refers to itself"),
 ]
 
 

@@ -29,6 +29,13 @@ def put(api: Harness, id_: str, **values: Any) -> DataSourceResult:
     return run(api, {"operation": "PutItem", "key": key(id_), "attributeValues": values})
 
 
+def _nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"S": "bottom"}
+    for _ in range(levels):
+        value = {"M": {"in": value}}
+    return value
+
+
 def test_put_then_get_converts_every_type_to_graphql_form(api: Harness) -> None:
     written = put(
         api, "types-1",
@@ -172,6 +179,7 @@ def test_query_on_a_sorted_key_goes_backwards_and_scan_segments_cover_the_table(
          "strategy 'Custom'"),
         ({"operation": "Sync"}, "'Sync' operation"),
         ({"operation": "GetItem", "key": key("x"), "version": "2020-01-01"}, "Unsupported version '2020-01-01'"),
+        ({"operation": "PutItem", "key": key("x"), "attributeValues": {"deep": _nested(40)}}, "nested more than 32 levels"),
     ],
 )
 def test_an_invalid_document_is_a_mapping_template_error(api: Harness, document: dict[str, Any], message: str) -> None:

@@ -56,6 +56,7 @@ class Stack:
         self.parameters = dict(parameters)
         self.lookup = lookup
         self._condition_values: dict[str, bool] = {}
+        self._pending: set[str] = set()
 
     def evaluate(self, value: Any) -> Any:
         """``value`` with every intrinsic evaluated (``AWS::NoValue`` members dropped)."""
@@ -80,7 +81,13 @@ class Stack:
         if name not in self._condition_values:
             if name not in self.conditions:
                 raise CfnError(f"unknown condition {name!r}")
-            self._condition_values[name] = _truth(self.evaluate(self.conditions[name]), name)
+            if name in self._pending:
+                raise CfnError(f"condition {name!r} depends on itself")
+            self._pending.add(name)
+            try:
+                self._condition_values[name] = _truth(self.evaluate(self.conditions[name]), name)
+            finally:
+                self._pending.discard(name)
         return self._condition_values[name]
 
     def ref(self, name: str) -> Any:

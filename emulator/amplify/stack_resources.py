@@ -70,6 +70,7 @@ class ResourceReader:
         self.warnings = warnings
         self.stack: Stack | None = None
         self._functions: dict[str, PipelineFunctionSpec] = {}
+        self._evaluating: set[tuple[str, str]] = set()  # (resource, property): a cycle is an error
 
     # -- errors and evaluation ---------------------------------------------------------------
 
@@ -92,10 +93,15 @@ class ResourceReader:
                 raise self.fail(name, f"{prop} is required")
             return None
         assert self.stack is not None
+        if (name, prop) in self._evaluating:
+            raise CfnError(f"{name}.{prop} refers to itself")
+        self._evaluating.add((name, prop))
         try:
             return self.stack.evaluate(raw)
         except CfnError as exc:
             raise self.fail(name, f"{prop}: {exc}") from exc
+        finally:
+            self._evaluating.discard((name, prop))
 
     def text(self, name: str, prop: str, *, required: bool = False) -> str | None:
         value = self.value(name, prop, required=required)

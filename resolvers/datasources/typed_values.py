@@ -19,10 +19,13 @@ from emulator.resolvers.datasources.documents import json_type, mapping_error
 from emulator.resolvers.values import AttributeValue, UnsupportedValue, canonical_number
 
 TYPE_NAMES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
+MAX_DEPTH = 32  # DynamoDB's limit on nested maps and lists
 
 
-def attribute_value(value: Any, path: str) -> AttributeValue:
+def attribute_value(value: Any, path: str, depth: int = 0) -> AttributeValue:
     """One typed value; ``path`` names it in errors (``$[key][id]``)."""
+    if depth > MAX_DEPTH:
+        raise mapping_error(f"'{path}' is nested more than {MAX_DEPTH} levels deep, which DynamoDB does not store.")
     if not isinstance(value, Mapping):
         raise mapping_error(f"Expected JSON object for attribute value '{path}' but got '{json_type(value)}' instead.")
     if len(value) != 1 or next(iter(value)) not in TYPE_NAMES:
@@ -46,10 +49,10 @@ def attribute_value(value: Any, path: str) -> AttributeValue:
             raise mapping_error(f"Expected true for '{where}' but got '{json_type(raw)}' instead.")
         return {"NULL": True}
     if kind == "M":
-        return {"M": attribute_map(raw, where)}
+        return {"M": attribute_map(raw, where, depth + 1)}
     members = _expect(raw, (list, tuple), "array", where)
     if kind == "L":
-        return {"L": [attribute_value(member, f"{where}[{n}]") for n, member in enumerate(members)]}
+        return {"L": [attribute_value(member, f"{where}[{n}]", depth + 1) for n, member in enumerate(members)]}
     if not members:
         raise mapping_error(f"An empty set is not allowed for '{where}' (DynamoDB has no empty sets).")
     if kind == "SS":
@@ -59,11 +62,11 @@ def attribute_value(value: Any, path: str) -> AttributeValue:
     return {"BS": [_binary(member, f"{where}[{n}]") for n, member in enumerate(members)]}
 
 
-def attribute_map(value: Any, path: str) -> dict[str, AttributeValue]:
+def attribute_map(value: Any, path: str, depth: int = 0) -> dict[str, AttributeValue]:
     """A map of typed values: ``key``, ``attributeValues``, ``expressionValues``, an ``M``."""
     if not isinstance(value, Mapping):
         raise mapping_error(f"Expected JSON object for '{path}' but got '{json_type(value)}' instead.")
-    return {str(name): attribute_value(member, f"{path}[{name}]") for name, member in value.items()}
+    return {str(name): attribute_value(member, f"{path}[{name}]", depth) for name, member in value.items()}
 
 
 def _expect(value: Any, kinds: type | tuple[type, ...], expected: str, path: str) -> Any:
