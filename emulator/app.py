@@ -27,12 +27,14 @@ from emulator.auth.directives import directive_guard
 from emulator.auth.gateway import AuthGateway
 from emulator.auth.generated import ensure_credentials
 from emulator.auth.rules import AmplifyPolicy
+from emulator.custom_resolvers import load_custom_resolvers
 from emulator.data_files import DataFileError, seed_from_settings
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
+from emulator.resolver_specs import CustomResolverError, CustomResolvers
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
@@ -41,6 +43,8 @@ from emulator.transform import SchemaError, TransformOptions, transform
 from emulator.unresolved import start_message, with_project_resolvers
 
 _log = logging.getLogger("appsync_emulator")
+
+log = logging.getLogger("appsync_emulator.app")
 
 
 class StartupError(Exception):
@@ -75,18 +79,32 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
     """Everything that follows from the schema and config, built before anything is served or
     swapped: the API, its tables, the auth gateway and rules, the executable schema."""
     api = api or load_api(settings)
+    custom = load_declared_resolvers(settings, api)
+    extra_tables = [table.definition for table in custom.tables]
     try:
-        refuse_changed_keys(engine.client(), api, settings.table_name)
+        refuse_changed_keys(engine.client(), api, settings.table_name, extra_tables)
     except ChangedKeys as exc:
         raise StartupError(str(exc)) from exc
-    ensure_tables(engine.client(), api, settings.table_name)
+    ensure_tables(engine.client(), api, settings.table_name, extra_tables)
     auth_settings = ensure_credentials(settings.auth, settings.data_dir)
     return Generation(
         settings=replace(settings, auth=auth_settings),
         auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
         executor=build_executor(api, settings),
         policy=AmplifyPolicy(api, auth_settings.iam),
+        custom=custom,
     )
+
+
+def load_declared_resolvers(settings: Settings, api: ApiModel) -> CustomResolvers:
+    """The project's and the config's custom resolvers, data sources and tables, checked."""
+    try:
+        custom = load_custom_resolvers(settings, api)
+    except CustomResolverError as exc:
+        raise StartupError(str(exc)) from exc
+    for warning in custom.warnings:
+        log.warning("%s", warning)
+    return custom
 
 
 def build_state(settings: Settings) -> AppState:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,21 +169,24 @@ def table_definition(model: ModelSpec, table_name: str) -> dict[str, Any]:
     return definition
 
 
-def ensure_tables(client: Any, api: ApiModel, table_name: Any) -> list[str]:
-    """Create each model's table when missing, and add GSIs missing from existing tables.
+def ensure_tables(
+    client: Any, api: ApiModel, table_name: Any, extra: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """Create each model's table when missing, and add GSIs missing from existing tables; the
+    same for ``extra`` (CreateTable definitions of the tables a project's stacks or config declare).
 
     Existing tables and their data are kept. Returns the names of the tables created.
     """
     existing = set(list_table_names(client))
+    definitions = [table_definition(model, table_name(model.name)) for model in api.models.values()]
     created = []
-    for model in api.models.values():
-        name = table_name(model.name)
-        definition = table_definition(model, name)
+    for definition in [*definitions, *extra]:
+        name = definition["TableName"]
         if name not in existing:
             client.create_table(**definition)
             created.append(name)
             continue
-        _add_missing_indexes(client, name, definition)
+        _add_missing_indexes(client, name, dict(definition))
     return created
 
 

@@ -29,17 +29,25 @@ SettingsLoader = Callable[[], Settings]
 
 
 def watched_paths(settings: Settings) -> list[Path]:
-    """The schema (file or folder) and the config file, as they exist now."""
+    """The schema (file or folder), the config file and the files its custom resolvers name
+    (their folders), and the Amplify API folder, as they exist now."""
     paths = [p for p in (settings.schema, settings.config_file) if p is not None]
     project = settings.extra.get("amplify", {}).get("api_dir") if isinstance(settings.extra.get("amplify"), dict) else None
     if project:
         paths.append(Path(project))
+    if settings.custom is not None:
+        handlers = [r.handler for r in settings.custom.resolvers.values()] + [
+            f.handler for f in settings.custom.functions.values()]
+        paths += sorted({f.parent for h in handlers for f in (h.request, h.response, h.code) if f is not None})
     return [p.resolve() for p in paths if p.exists()]
 
 
+#: files whose change means a new API: the schema, the config, stacks, templates and resolver code
+RELEVANT_SUFFIXES = (".graphql", ".toml", ".json", ".vtl", ".js", ".mjs")
+
+
 def _relevant(change: tuple[watchfiles.Change, str]) -> bool:
-    name = change[1]
-    return name.endswith((".graphql", ".toml", ".json"))
+    return change[1].endswith(RELEVANT_SUFFIXES)
 
 
 class Reloader:

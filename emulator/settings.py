@@ -11,7 +11,10 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from emulator.resolver_config import CustomConfig
 
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
 
@@ -141,6 +144,7 @@ class Settings:
     config_file: Path | None = None
     log_level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
+    custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
 
     def table_name(self, model: str) -> str:
         """Amplify's table naming: ``<Model>-<api_id>-<env>``."""
@@ -374,7 +378,8 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits"}
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits",
+            "data_sources", "resolvers", "pipeline_functions"}
 
 
 def load_config(path: Path) -> Settings:
@@ -389,6 +394,8 @@ def load_config(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    from emulator.resolver_config import read_custom_config  # it reads tables with _Reader
+
     top = _Reader(path, "", raw, TOP_KEYS)
     dynamo = top.sub("dynamodb", {"endpoint", "region"})
     endpoint = dynamo.text("endpoint", None) or None
@@ -405,4 +412,5 @@ def load_config(path: Path) -> Settings:
         auth=_auth(path, top),
         limits=_limits(top),
         config_file=path.resolve(),
+        custom=read_custom_config(top),
     )

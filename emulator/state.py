@@ -8,13 +8,14 @@ it needs it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.apimodel import ApiModel
 from emulator.auth.identity import Identity
 from emulator.engine import Engine
 from emulator.execution import Executor
+from emulator.resolver_specs import CustomResolvers
 from emulator.resolvers.context import AuthPolicy, ResolverContext
 from emulator.settings import Settings
 
@@ -27,6 +28,7 @@ class Generation:
     auth: Any  # auth.gateway.AuthGateway
     executor: Executor
     policy: AuthPolicy
+    custom: CustomResolvers = field(default_factory=CustomResolvers)  # declared custom resolvers, data sources and tables
 
 
 @dataclass
