@@ -41,6 +41,8 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 WHITESPACE = re.compile(r"\s*")
 WORD_OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">=", "and": "&&", "or": "||", "not": "!"}
 MAX_NESTING = 200
+OPERATOR = re.compile(r"\s*(\|\||&&|==|!=|<=|>=|<|>|\+|-|\*|/|%|(?:eq|ne|lt|gt|le|ge|and|or)(?![a-zA-Z0-9_-]))")
+PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 
 
 class Source:
@@ -146,40 +148,19 @@ class ExpressionParser:
         finally:
             self.depth -= 1
 
-    LEVELS: tuple[tuple[str, ...], ...] = (
-        ("||",),
-        ("&&",),
-        ("==", "!="),
-        ("<=", ">=", "<", ">"),
-        ("+", "-"),
-        ("*", "/", "%"),
-    )
-
-    def _operator(self, position: int, level: int) -> tuple[str, int] | None:
-        position = self.skip(position)
-        for symbol in self.LEVELS[level]:
-            if self.text.startswith(symbol, position):
-                if symbol in ("<", ">") and self.text.startswith("=", position + 1):
-                    continue
-                return symbol, position + len(symbol)
-        word = IDENTIFIER.match(self.text, position)
-        if word and WORD_OPERATORS.get(word.group()) in self.LEVELS[level]:
-            return WORD_OPERATORS[word.group()], word.end()
-        return None
-
-    def _binary(self, position: int, level: int) -> tuple[Expression, int]:
-        if level == len(self.LEVELS):
-            return self._unary(position)
+    def _binary(self, position: int, minimum: int) -> tuple[Expression, int]:
+        """Operators by precedence climbing: ``||`` < ``&&`` < ``== !=`` < ``< > <= >=`` <
+        ``+ -`` < ``* / %`` (left-associative)."""
         start = self.skip(position)
-        left, position = self._binary(start, level + 1)
-        while (found := self._operator(position, level)) is not None:
-            symbol, after = found
-            right, position = self._binary(after, level + 1)
+        left, position = self._unary(start)
+        while (found := OPERATOR.match(self.text, position)) is not None:
+            symbol = WORD_OPERATORS.get(found.group(1), found.group(1))
+            precedence = PRECEDENCE.get(symbol, 0)
+            if precedence < max(minimum, 1):
+                break
+            right, position = self._binary(found.end(), precedence + 1)
             text = self.text[start:position]
-            if symbol in ("&&", "||"):
-                left = Logical(symbol, left, right, text)
-            else:
-                left = Binary(symbol, left, right, text)
+            left = Logical(symbol, left, right, text) if symbol in ("&&", "||") else Binary(symbol, left, right, text)
         return left, position
 
     def _unary(self, position: int) -> tuple[Expression, int]:
