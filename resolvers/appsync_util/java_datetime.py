@@ -54,8 +54,13 @@ OFFSET_RE = re.compile(r"(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}
 def zone(zone_id: str) -> tzinfo:
     """``ZoneId.of``: ``Z``, ``UTC``, ``GMT``, offsets (``+08:00``, ``-07:00:30``, ``UTC+8``)
     and region ids (``Australia/Perth``)."""
-    if zone_id in ("Z", "UTC", "GMT", "UT"):
+    if zone_id == "Z":
         return UTC
+    if zone_id in ("UTC", "GMT", "UT"):
+        try:
+            return ZoneInfo(zone_id)  # a region id: prints as "UTC" (``VV``), not "Z"
+        except (ZoneInfoNotFoundError, ValueError):
+            return UTC
     match = OFFSET_RE.fullmatch(zone_id)
     if match:
         sign, hours, minutes, seconds = match.groups()
