@@ -40,7 +40,7 @@ REFERENCE_HEAD = re.compile(r"\$(!)?(\{)?([a-zA-Z_][a-zA-Z0-9_-]*)")
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 WHITESPACE = re.compile(r"\s*")
 WORD_OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "gt": ">", "le": "<=", "ge": ">=", "and": "&&", "or": "||", "not": "!"}
-MAX_NESTING = 200
+MAX_NESTING = 100  # parentheses, lists and maps within one expression
 OPERATOR = re.compile(r"\s*(\|\||&&|==|!=|<=|>=|<|>|\+|-|\*|/|%|(?:eq|ne|lt|gt|le|ge|and|or)(?![a-zA-Z0-9_-]))")
 PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 

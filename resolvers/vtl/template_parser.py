@@ -35,6 +35,7 @@ MACRO_DEFINITION = re.compile(r"#\{?macro\}?\s*\(\s*([a-zA-Z_][a-zA-Z0-9_-]*)")
 LINE_REST = re.compile(r"[ \t]*(?:\r?\n|$)")
 COMMENT = Text("")  # what a comment parses to (it renders nothing)
 BLOCK_NODES = (IfDirective, ForeachDirective, Macro, DefineDirective)
+MAX_BLOCK_DEPTH = 100  # directives nested in directives (and strings within them)
 KNOWN = {"set", "if", "elseif", "else", "end", "foreach", "break", "stop", "return", "macro", "define",
          "evaluate", "include", "parse"}
 
@@ -61,8 +62,9 @@ class EscapedReference:
 
 
 class TemplateParser:
-    def __init__(self, source: Source, macro_names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, source: Source, macro_names: frozenset[str] = frozenset(), depth: int = 0) -> None:
         self.source = source
+        self.depth = depth
         self.text = source.text
         self.expressions = ExpressionParser(source, self._fragment)
         self.macro_names = macro_names | frozenset(MACRO_DEFINITION.findall(source.text))
@@ -75,7 +77,7 @@ class TemplateParser:
         return nodes
 
     def _fragment(self, source: Source) -> list[Node]:
-        parser = TemplateParser(source, self.macro_names)
+        parser = TemplateParser(source, self.macro_names, self.depth + 1)
         nodes = parser.parse()
         self.macros.update(parser.macros)
         return nodes
@@ -84,6 +86,15 @@ class TemplateParser:
 
     def _block(self, position: int, ends: tuple[str, ...]) -> tuple[list[Node], BlockEnd | None, int]:
         """Nodes until EOF or one of ``ends`` (returned with the position after it)."""
+        self.depth += 1
+        try:
+            return self._nodes(position, ends)
+        finally:
+            self.depth -= 1
+
+    def _nodes(self, position: int, ends: tuple[str, ...]) -> tuple[list[Node], BlockEnd | None, int]:
+        if self.depth > MAX_BLOCK_DEPTH:
+            raise self.source.error(f"Directives nested deeper than {MAX_BLOCK_DEPTH}", position)
         nodes: list[Node] = []
         pending: list[str] = []
 
