@@ -11,9 +11,8 @@ them for the caller, as the functions of an AppSync pipeline share them.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from threading import Lock
+from functools import lru_cache
 from typing import Any
 
 from emulator.errors import AppSyncError
@@ -98,6 +97,12 @@ class Rendered:
         return parse_rendered_json(self.text)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse(text: str, name: str) -> VtlTemplate:
+    parser = TemplateParser(Source(text, name))
+    return VtlTemplate(name, parser.parse(), parser.macros)
+
+
 def parse_rendered_json(text: str) -> Any:
     if not text.strip():
         return None
@@ -110,9 +115,6 @@ def parse_rendered_json(text: str) -> Any:
 class VtlTemplate:
     """A parsed template; ``render`` is thread-safe (no state is kept between renders)."""
 
-    _cache: OrderedDict[tuple[str, str], VtlTemplate] = OrderedDict()
-    _cache_lock = Lock()
-
     def __init__(self, name: str, nodes: list[Node], macros: dict[str, Macro]) -> None:
         self.name = name
         self.nodes = nodes
@@ -120,21 +122,9 @@ class VtlTemplate:
 
     @classmethod
     def parse(cls, text: str, name: str = "template") -> VtlTemplate:
-        """The template (from the cache when this name and text were parsed before); raises
-        ``TemplateSyntaxError`` with the line and column."""
-        key = (name, text)
-        with cls._cache_lock:
-            cached = cls._cache.get(key)
-            if cached is not None:
-                cls._cache.move_to_end(key)
-                return cached
-        parser = TemplateParser(Source(text, name))
-        template = cls(name, parser.parse(), parser.macros)
-        with cls._cache_lock:
-            cls._cache[key] = template
-            if len(cls._cache) > CACHE_SIZE:
-                cls._cache.popitem(last=False)
-        return template
+        """The template; raises ``TemplateSyntaxError`` with the line and column. Parsing is
+        memoized by name and text (a parse is pure), so a template file is parsed once."""
+        return _parse(text, name)
 
     def _evaluate_text(self, text: str) -> list[Node]:
         return VtlTemplate.parse(text, f"{self.name}#evaluate").nodes
