@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from emulator.resolvers.vtl import TemplateSyntaxError, VtlTemplate
+from emulator.resolvers.vtl import TemplateSyntaxError, VtlContext, VtlTemplate
 from tests.vtl_support import text
 
 
@@ -59,3 +61,25 @@ def test_elseif_chains_and_inline_else() -> None:
     template = "#foreach($n in [1, 2, 3])#if($n == 1)one#elseif($n == 2)two#else other#end;#end"
     assert text(template) == "one;two; other;"
     assert text('"key": #if( $k ) $k #else {"id": 1} #end', arguments={}) == '"key":  {"id": 1} '
+
+
+FRAGMENTS = [
+    "$", "#", "\\", "(", ")", "[", "]", "{", "}", '"', "'", ",", ".", "..", "=", "==", "!", "-", "+", "*", "/", "%",
+    " ", "\n", "a", "1", "1.5", "$a", "$!a", "${a}", "$a.b", "$a.b()", "$a[0]", "$ctx.args", "$util.toJson(",
+    "$util.time.nowFormatted(", "$util.error(", "#set(", "#if(", "#elseif(", "#else", "#end", "#foreach(", " in ",
+    "#break", "#stop", "#return", "#macro(", "#define(", "#evaluate(", "##", "#*", "*#", "#[[", "]]#", "true",
+    "null", "[1..3]", "{'k': 1}", "$l.add(1)", "$m.put('k', 2)", "$s.split('a')", "$n / 0", "#{end}",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+def test_any_text_parses_or_is_a_syntax_error_and_renders_without_crashing(parts: list[str]) -> None:
+    source = "".join(parts)
+    try:
+        template = VtlTemplate.parse(source, "fuzz.vtl")
+    except TemplateSyntaxError:
+        return
+    rendered = template.render(VtlContext(arguments={"x": 1}, stash={}))
+    assert isinstance(rendered.text, str)
+    assert rendered.error is None or rendered.error.error_type is None or isinstance(rendered.error.error_type, str)

@@ -182,6 +182,18 @@ def is_boolean(value: Any) -> bool:
     return isinstance(value, bool)
 
 
+def is_number_value(value: Any) -> bool:
+    return is_number(value)
+
+
+def is_list_value(value: Any) -> bool:
+    return is_list(value)
+
+
+def is_map_value(value: Any) -> bool:
+    return is_map(value)
+
+
 def type_of(value: Any) -> str:
     """``Null``, ``Number``, ``String``, ``Map``, ``List``, ``Boolean``, else ``Object``."""
     if value is None:

@@ -34,10 +34,10 @@ UTIL = Namespace(
                 "defaultIfNullOrEmpty": general.default_if_null_or_empty,
                 "defaultIfNullOrBlank": general.default_if_null_or_blank,
                 "isString": general.is_string,
-                "isNumber": lambda value: general.type_of(value) == "Number",
+                "isNumber": general.is_number_value,
                 "isBoolean": general.is_boolean,
-                "isList": lambda value: general.type_of(value) == "List",
-                "isMap": lambda value: general.type_of(value) == "Map",
+                "isList": general.is_list_value,
+                "isMap": general.is_map_value,
                 "typeOf": general.type_of,
                 "matches": general.matches,
             }

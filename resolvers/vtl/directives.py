@@ -72,6 +72,9 @@ class IfDirective:
 
 
 LOOP_VARIABLES = ("foreach", "velocityCount", "velocityHasNext")
+# AppSync's quota "Iterations in a foreach loop in mapping templates": 1000. Velocity's
+# directive.foreach.maxloops stops the loop there, silently.
+MAX_ITERATIONS = 1000
 
 
 def _items(value: Any) -> list[Any]:
@@ -89,9 +92,10 @@ class ForeachDirective:
     body: list[Node]
 
     def render(self, state: RenderState, out: list[str]) -> None:
-        items = _items(self.iterable.evaluate(state))
+        items = _items(self.iterable.evaluate(state))[:MAX_ITERATIONS]  # AppSync's loop quota
         if not items:
             return
+        state.spend_iterations(len(items))
         names = (self.variable, *LOOP_VARIABLES)
         saved = {name: state.variables.get(name, MISSING) for name in names}
         loop = LoopState(parent=state.loop, size=len(items))

@@ -117,11 +117,18 @@ class MethodCall(Step):
 
     def apply(self, target: Any, state: RenderState) -> Any:
         args = [arg.evaluate(state) for arg in self.args]
-        if isinstance(target, Namespace):
-            return call_helper(target.member(self.name), args, state)
-        if isinstance(target, LoopState):
-            return target.call(self.name, args)
-        return call_method(target, self.name, args)
+        try:
+            if isinstance(target, Namespace):
+                return call_helper(target.member(self.name), args, state)
+            if isinstance(target, LoopState):
+                return target.call(self.name, args)
+            return call_method(target, self.name, args)
+        except UNEXPECTED as exc:
+            # a Java method given values it cannot take throws; so does its Python twin
+            raise TemplateRuntimeError(f"Error invoking method '{self.name}': {exc}") from exc
+
+
+UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, MemoryError)
 
 
 def call_helper(member: Helper | Namespace | None, args: list[Any], state: RenderState) -> Any:

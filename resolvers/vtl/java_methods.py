@@ -125,6 +125,16 @@ def _split(text: str, pattern: Any, limit: Any = 0) -> list[str]:
         raise TemplateRuntimeError(str(exc)) from exc
 
 
+MAX_STRING = 5 * 1024 * 1024  # AppSync's limit on an evaluated template
+
+
+def _repeat(text: str, count: Any) -> str:
+    times = max(_int(count), 0)
+    if len(text) * times > MAX_STRING:
+        raise TemplateRuntimeError("String.repeat would exceed the 5 MB template limit")
+    return text * times
+
+
 def _compare(left: Any, right: Any) -> int:
     return (left > right) - (left < right)
 
@@ -156,7 +166,7 @@ STRING_METHODS: dict[str, Method] = {
         "compareTo": lambda s, other: _compare(s, _str(other)),
         "compareToIgnoreCase": lambda s, other: _compare(s.lower(), _str(other).lower()),
         "concat": lambda s, other: s + _str(other),
-        "repeat": lambda s, count: s * max(_int(count), 0),
+        "repeat": _repeat,
         "toString": lambda s: s,
         "hashCode": lambda s: _java_hash(s),
         "toCharArray": lambda s: list(s),

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from emulator.resolvers.vtl.directives import Macro, Node
 
 MAX_MACRO_DEPTH = 64
+MAX_TOTAL_ITERATIONS = 1_000_000  # nested loops: a bound on the whole render, so none hangs
 MISSING = object()
 
 
@@ -75,6 +76,12 @@ class RenderState:
     evaluate_template: Callable[[str], list[Node]]
     frames: list[dict[str, Any]] = field(default_factory=list)
     loop: LoopState | None = None
+    iterations: int = 0
+
+    def spend_iterations(self, count: int) -> None:
+        self.iterations += count
+        if self.iterations > MAX_TOTAL_ITERATIONS:
+            raise TemplateRuntimeError(f"Template evaluation exceeded {MAX_TOTAL_ITERATIONS} loop iterations")
 
     def lookup(self, name: str) -> Any:
         for frame in reversed(self.frames):

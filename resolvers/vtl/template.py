@@ -25,6 +25,7 @@ from emulator.resolvers.vtl.state import RenderState
 from emulator.resolvers.vtl.template_parser import TemplateParser
 
 CACHE_SIZE = 2048
+MAX_OUTPUT = 5 * 1024 * 1024  # AppSync's quota "Evaluated resolver template size": 5 MB
 NOT_GIVEN: Any = object()
 
 
@@ -155,8 +156,12 @@ class VtlTemplate:
             error = exc.as_appsync_error()
         except RecursionError:
             error = AppSyncError(f"Template {self.name} nests too deeply", "MappingTemplate")
+        text = "".join(out)
+        if error is None and len(text) > MAX_OUTPUT:
+            error = AppSyncError(f"The evaluated template {self.name} exceeds the 5 MB limit", "MappingTemplate")
+            text = ""
         return Rendered(
-            text="".join(out),
+            text=text,
             returned=returned,
             return_value=return_value,
             error=error,
