@@ -212,3 +212,15 @@ def test_parsed_templates_are_cached_and_renders_independent() -> None:
     first = template.render(VtlContext(arguments={"n": 1}))
     second = template.render(VtlContext(arguments={"n": 5}))
     assert (first.text, second.text) == ("2", "10")
+
+
+def test_appsync_quotas_bound_every_render() -> None:
+    # "Iterations in a foreach loop in mapping templates: 1000" (Velocity stops the loop there)
+    assert text("#set($n = 0)#foreach($i in [1..1500])#set($n = $n + 1)#end$n") == "1000"
+    # "Evaluated resolver template size: 5 MB"
+    huge = run("#set($s = 'x')#set($s = $s.repeat(1000000))#foreach($i in [1..6])$s#end")
+    assert huge.error is not None and "5 MB" in huge.error.message and huge.text == ""
+    nested = run("#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])#end#end#end")
+    assert nested.error is not None and nested.error.error_type == "MappingTemplate"
+    broken = run("$ctx.args.items.containsAll(5)", arguments={"items": [1]})
+    assert broken.error is not None and "Error invoking method 'containsAll'" in broken.error.message
