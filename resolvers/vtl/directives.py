@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from emulator.resolvers.vtl.errors import BreakLoop, ReturnFromTemplate, StopRendering, TemplateRuntimeError
 from emulator.resolvers.vtl.expressions import Expression, Index, Property, Reference
-from emulator.resolvers.vtl.java_methods import MapEntry
 from emulator.resolvers.vtl.java_ops import truthy
+from emulator.resolvers.vtl.java_types import MapEntry
 from emulator.resolvers.vtl.state import MISSING, DefinedBlock, LoopState, RenderState, to_text
 
 

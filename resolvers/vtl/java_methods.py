@@ -10,181 +10,26 @@ with these arguments) raises ``NoSuchMember``: the reference renders as written.
 
 from __future__ import annotations
 
-import inspect
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from emulator.resolvers.appsync_util.java_regex import (
-    JavaRegexError,
-    java_pattern,
-    java_replacement,
-    java_split,
-)
 from emulator.resolvers.appsync_util.values import is_number, java_contains, java_equals, java_string
 from emulator.resolvers.vtl.errors import NoSuchMember, TemplateRuntimeError
-
-VOID = ""  # what Velocity renders (and #set assigns) for a Java method returning void
-
-
-@dataclass
-class MapEntry:
-    """One ``Map.Entry`` of ``entrySet()``; ``setValue`` writes through to the map."""
-
-    key: Any
-    value: Any
-    owner: dict[Any, Any]
-
-    def json_value(self) -> Any:
-        return {java_string(self.key): self.value}
-
-    def java_string(self) -> str:
-        return f"{java_string(self.key)}={java_string(self.value)}"
-
-
-class Method:
-    """A Java method: the function takes the target first; arity from its signature."""
-
-    def __init__(self, function: Callable[..., Any]) -> None:
-        self.function = function
-        parameters = list(inspect.signature(function).parameters.values())[1:]
-        self.min_args = sum(1 for p in parameters if p.default is p.empty and p.kind is not p.VAR_POSITIONAL)
-        self.max_args = None if any(p.kind is p.VAR_POSITIONAL for p in parameters) else len(parameters)
-
-    def __call__(self, target: Any, args: list[Any]) -> Any:
-        if len(args) < self.min_args or (self.max_args is not None and len(args) > self.max_args):
-            raise NoSuchMember(self.function.__name__)
-        return self.function(target, *args)
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise NoSuchMember("expected a String argument")
-    return value
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise NoSuchMember("expected an int argument")
-    return value
-
-
-def _index(size: int, index: Any, what: str) -> int:
-    position = _int(index)
-    if not 0 <= position < size:
-        raise TemplateRuntimeError(f"{what} index out of range: {position} (size {size})")
-    return position
-
-
-def _regex(pattern: Any) -> Any:
-    try:
-        return java_pattern(_str(pattern))
-    except JavaRegexError as exc:
-        raise TemplateRuntimeError(str(exc)) from exc
-
-
-def _java_hash(text: str) -> int:
-    """``String.hashCode``: 31-based over UTF-16 code units, as a signed 32-bit int."""
-    data = text.encode("utf-16-be")
-    value = 0
-    for offset in range(0, len(data), 2):
-        value = (31 * value + int.from_bytes(data[offset : offset + 2], "big")) & 0xFFFFFFFF
-    return value - (1 << 32) if value >= 1 << 31 else value
-
-
-def _substring(text: str, begin: Any, end: Any = None) -> str:
-    start = _int(begin)
-    stop = len(text) if end is None else _int(end)
-    if start < 0 or stop > len(text) or start > stop:
-        raise TemplateRuntimeError(f"String index out of range: begin {start}, end {stop}, length {len(text)}")
-    return text[start:stop]
-
-
-def _index_of(text: str, wanted: Any, start: Any = 0) -> int:
-    return text.find(_str(wanted), max(_int(start), 0))
-
-
-def _last_index_of(text: str, wanted: Any, start: Any = None) -> int:
-    if start is None:
-        return text.rfind(_str(wanted))
-    return text.rfind(_str(wanted), 0, max(_int(start), -1) + len(_str(wanted)))
-
-
-def _replace_all(text: str, pattern: Any, replacement: Any, count: int = 0) -> str:
-    try:
-        return _regex(pattern).sub(java_replacement(_str(replacement)), text, count=count)
-    except (JavaRegexError, IndexError) as exc:
-        raise TemplateRuntimeError(str(exc)) from exc
-
-
-def _split(text: str, pattern: Any, limit: Any = 0) -> list[str]:
-    try:
-        return java_split(text, _str(pattern), _int(limit))
-    except JavaRegexError as exc:
-        raise TemplateRuntimeError(str(exc)) from exc
-
-
-MAX_STRING = 5 * 1024 * 1024  # AppSync's limit on an evaluated template
-
-
-def _repeat(text: str, count: Any) -> str:
-    times = max(_int(count), 0)
-    if len(text) * times > MAX_STRING:
-        raise TemplateRuntimeError("String.repeat would exceed the 5 MB template limit")
-    return text * times
-
-
-def _compare(left: Any, right: Any) -> int:
-    return (left > right) - (left < right)
-
-
-STRING_METHODS: dict[str, Method] = {
-    name: Method(function)
-    for name, function in {
-        "length": lambda s: len(s),
-        "isEmpty": lambda s: not s,
-        "isBlank": lambda s: not s.strip(),
-        "charAt": lambda s, i: s[_index(len(s), i, "String")],
-        "substring": _substring,
-        "indexOf": _index_of,
-        "lastIndexOf": _last_index_of,
-        "contains": lambda s, part: java_string(part) in s,
-        "startsWith": lambda s, prefix, offset=0: s.startswith(_str(prefix), _int(offset)),
-        "endsWith": lambda s, suffix: s.endswith(_str(suffix)),
-        "toUpperCase": lambda s: s.upper(),
-        "toLowerCase": lambda s: s.lower(),
-        "trim": lambda s: s.strip("".join(chr(c) for c in range(33))),
-        "strip": lambda s: s.strip(),
-        "replace": lambda s, old, new: s.replace(java_string(old), java_string(new)),
-        "replaceAll": _replace_all,
-        "replaceFirst": lambda s, pattern, replacement: _replace_all(s, pattern, replacement, count=1),
-        "split": _split,
-        "matches": lambda s, pattern: _regex(pattern).fullmatch(s) is not None,
-        "equals": lambda s, other: java_equals(s, other),
-        "equalsIgnoreCase": lambda s, other: isinstance(other, str) and s.lower() == other.lower(),
-        "compareTo": lambda s, other: _compare(s, _str(other)),
-        "compareToIgnoreCase": lambda s, other: _compare(s.lower(), _str(other).lower()),
-        "concat": lambda s, other: s + _str(other),
-        "repeat": _repeat,
-        "toString": lambda s: s,
-        "hashCode": lambda s: _java_hash(s),
-        "toCharArray": lambda s: list(s),
-    }.items()
-}
+from emulator.resolvers.vtl.java_strings import STRING_METHODS, compare
+from emulator.resolvers.vtl.java_types import VOID, MapEntry, Method, checked_index, int_arg
 
 
 def _list_add(items: list[Any], first: Any, *rest: Any) -> Any:
     if not rest:
         items.append(first)
         return True
-    items.insert(_index(len(items) + 1, first, "List"), rest[0])
+    items.insert(checked_index(len(items) + 1, first, "List"), rest[0])
     return VOID
 
 
 def _list_add_all(items: list[Any], first: Any, *rest: Any) -> bool:
     if rest:
-        position = _index(len(items) + 1, first, "List")
+        position = checked_index(len(items) + 1, first, "List")
         items[position:position] = list(rest[0])
         return bool(rest[0])
     if not isinstance(first, list | tuple):
@@ -194,7 +39,7 @@ def _list_add_all(items: list[Any], first: Any, *rest: Any) -> bool:
 
 
 def _list_set(items: list[Any], index: Any, value: Any) -> Any:
-    position = _index(len(items), index, "List")
+    position = checked_index(len(items), index, "List")
     previous = items[position]
     items[position] = value
     return previous
@@ -202,7 +47,7 @@ def _list_set(items: list[Any], index: Any, value: Any) -> Any:
 
 def _list_remove(items: list[Any], member: Any) -> Any:
     if isinstance(member, int) and not isinstance(member, bool):
-        return items.pop(_index(len(items), member, "List"))
+        return items.pop(checked_index(len(items), member, "List"))
     for position, item in enumerate(items):
         if java_equals(item, member):
             del items[position]
@@ -234,7 +79,7 @@ def _list_last_index_of(items: list[Any], member: Any) -> int:
 
 
 def _sub_list(items: list[Any], start: Any, end: Any) -> list[Any]:
-    begin, stop = _int(start), _int(end)
+    begin, stop = int_arg(start), int_arg(end)
     if begin < 0 or stop > len(items) or begin > stop:
         raise TemplateRuntimeError(f"List index out of range: fromIndex {begin}, toIndex {stop}, size {len(items)}")
     return items[begin:stop]
@@ -250,7 +95,7 @@ LIST_METHODS: dict[str, Method] = {
     for name, function in {
         "add": _list_add,
         "addAll": _list_add_all,
-        "get": lambda items, index: items[_index(len(items), index, "List")],
+        "get": lambda items, index: items[checked_index(len(items), index, "List")],
         "set": _list_set,
         "remove": _list_remove,
         "removeAll": _list_remove_all,
@@ -362,7 +207,7 @@ NUMBER_METHODS: dict[str, Method] = {
         "floatValue": lambda number: float(number),
         "isNaN": lambda number: isinstance(number, float) and math.isnan(number),
         "isInfinite": lambda number: isinstance(number, float) and math.isinf(number),
-        "compareTo": lambda number, other: _compare(number, other) if is_number(other) else _raise_no_such(),
+        "compareTo": lambda number, other: compare(number, other) if is_number(other) else _raise_no_such(),
         "equals": lambda number, other: java_equals(number, other),
         "toString": lambda number: java_string(number),
     }.items()
@@ -421,3 +266,4 @@ def get_property(target: Any, name: str) -> Any:
         if method is not None and method.min_args == 0:
             return method(target, [])
     raise NoSuchMember(name)
+
