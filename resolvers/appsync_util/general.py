@@ -75,7 +75,10 @@ def url_encode(text: Any) -> str | None:
 def url_decode(text: Any) -> str | None:
     if text is None:
         return None
-    return unquote_plus(java_string(text), errors="strict")
+    try:
+        return unquote_plus(java_string(text), errors="strict")
+    except UnicodeDecodeError as exc:
+        raise HelperFailure(f"URLDecoder: Illegal hex characters or bytes in {java_string(text)!r}") from exc
 
 
 def base64_encode(text: Any) -> str | None:
