@@ -56,7 +56,7 @@ def test_filter_compiles_to_placeholders_only() -> None:
     spec = {"title": {"eq": "a'); DROP", "beginsWith": "x"}, "or": [{"n": {"lt": 1}}, {"not": {"n": {"gt": 5}}}]}
     expression = compile_filter(spec, placeholders)
     assert expression == (
-        "((#n0 = :v0) AND (begins_with(#n0, :v1))) AND ((#n1 < :v2) OR (NOT (#n1 > :v3)))"
+        "((#n0 = :v0) AND (begins_with(#n0,:v1))) AND ((#n1 < :v2) OR (NOT (#n1 > :v3)))"
     )
     assert placeholders.names == {"#n0": "title", "#n1": "n"}
     assert placeholders.values[":v0"] == {"S": "a'); DROP"}
