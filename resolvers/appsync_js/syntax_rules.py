@@ -48,10 +48,19 @@ IN_OPERATOR_MESSAGE = "in operator is not supported. Use Object.hasOwn()."
 
 def syntax_findings(tree: Node) -> Iterator[tuple[Node, str]]:
     """Each refused construct with its message, in source order."""
-    for node, _ancestors in walk(tree):
+    for node, ancestors in walk(tree):
         message = node_message(node)
-        if message is not None:
+        if message is not None and not (node["type"] == "Identifier" and is_property_name(node, ancestors[-1])):
             yield node, message
+
+
+def is_property_name(identifier: Node, parent: Node) -> bool:
+    """``a.name`` or ``{ name: 1 }``: a property's name, not a binding or a reference."""
+    if parent["type"] == "MemberExpression":
+        return parent["property"] is identifier and not parent.get("computed")
+    if parent["type"] in ("Property", "MethodDefinition", "PropertyDefinition"):
+        return parent["key"] is identifier and not parent.get("computed") and parent["value"] is not identifier
+    return False
 
 
 def node_message(node: Node) -> str | None:
