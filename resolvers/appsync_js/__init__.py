@@ -1,15 +1,19 @@
 """AppSync's APPSYNC_JS runtime: resolver and pipeline-function code in JavaScript.
 
-Code is loaded once (at start or reload) and run once per handler call, each run in a fresh
-QuickJS context (``quickjs-ng``), so module state is per request as on AppSync::
+Code is loaded once (at start or reload); each call of a resolver or pipeline function gets a
+fresh QuickJS context (``quickjs-ng``) and each handler a new instance of the code's module, so
+no state carries from one request to the next, as on AppSync::
 
     loader = JsCodeLoader()                        # one per (re)load; acorn loads once per thread
     code = loader.load(source, "amplify/data/addPost.js")   # JsResolverCode, or JsCodeError
 
-    outcome = evaluate(code, "request", ctx, request)       # JsOutcome
+    invocation = JsInvocation(code, request)       # one per call, used by one thread
+    outcome = invocation.evaluate("request", ctx)  # JsOutcome
     ... the data source runs outcome.value (unless outcome.error / outcome.early_return) ...
     ctx["stash"], ctx["result"] = outcome.stash, data_source_result
-    outcome = evaluate(code, "response", ctx, request)
+    outcome = invocation.evaluate("response", ctx)
+
+``evaluate(code, handler, ctx, request)`` runs one handler in a context of its own.
 
 - ``load`` refuses what AppSync refuses when code is deployed, with AppSync's messages and
   positions: syntax errors (``PARSER_ERROR``), the constructs the runtime does not support
@@ -36,20 +40,22 @@ QuickJS context (``quickjs-ng``), so module state is per request as on AppSync::
 
 Modules: ``parser`` (acorn in QuickJS), ``syntax_rules`` / ``context_rules`` / ``function_rules``
 / ``module_shape`` (the start-time check), ``instrument`` + ``source_map`` (the text QuickJS runs),
-``loader`` + ``code`` (loading), ``runtime`` + ``host`` + ``js/prelude.js`` (running),
+``loader`` + ``code`` (loading), ``runtime`` + ``host`` + ``run_outcome`` + ``js/prelude.js``
+(running),
 ``dynamodb_module`` / ``dynamodb_update`` / ``dynamodb_values`` (``@aws-appsync/utils/dynamodb``).
 """
 
 from emulator.resolvers.appsync_js.code import CodeProblem, JsCodeError, JsResolverCode
 from emulator.resolvers.appsync_js.loader import JsCodeLoader, load_code
 from emulator.resolvers.appsync_js.outcome import EarlyReturn, JsOutcome
-from emulator.resolvers.appsync_js.runtime import JsLimits, evaluate
+from emulator.resolvers.appsync_js.runtime import JsInvocation, JsLimits, evaluate
 
 __all__ = [
     "CodeProblem",
     "EarlyReturn",
     "JsCodeError",
     "JsCodeLoader",
+    "JsInvocation",
     "JsLimits",
     "JsOutcome",
     "JsResolverCode",

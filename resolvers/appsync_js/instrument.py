@@ -23,7 +23,7 @@ from emulator.resolvers.appsync_js.source_map import EditedSource, Insertion, So
 
 TICK = "__appsync_tick();"
 MODULES_GLOBAL = "__appsync_modules"
-HANDLERS_GLOBAL = "__appsync_handlers"
+REGISTER_FUNCTION = "__appsync_register"
 
 
 def edited_module(source: SourceText, tree: Node, shape: ModuleShape) -> tuple[str, EditedSource]:
@@ -58,7 +58,7 @@ def import_prefix(shape: ModuleShape) -> str:
 
 def handler_registration(shape: ModuleShape) -> str:
     members = ", ".join(f"{name}: {local}" for name, local in shape.handlers.items())
-    return f"Object.defineProperty(globalThis, {json.dumps(HANDLERS_GLOBAL)}, {{ value: {{ {members} }} }});\n"
+    return f"{REGISTER_FUNCTION}({{ {members} }});\n"
 
 
 def tick_insertions(source: SourceText, tree: Node) -> list[Insertion]:

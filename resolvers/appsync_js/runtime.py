@@ -1,17 +1,18 @@
-"""Running one handler of checked code in a fresh QuickJS context.
+"""Running checked code: one fresh QuickJS context per resolver invocation.
 
-Each run gets its own context (``quickjs-ng``, pinned): module state never leaks from one request
-to the next, as on AppSync, and a context is only ever touched by the thread that made it (the
-binding crashes otherwise). The context gets a memory limit, a stack limit, the prelude and the
-resolver's module; nothing of the host is reachable but the one callable behind ``util`` & co.
-CPU time is bounded by the tick the module text carries (see ``instrument``).
+A ``JsInvocation`` is one call of a resolver or pipeline function: it makes a new context
+(``quickjs-ng``, pinned) with a memory and a stack limit, the prelude and the one host callable,
+and runs its ``request`` and ``response`` handlers there. Each handler runs in a new instance of
+the code's module, so module state never carries from one handler, or one request, to the next
+(the prelude is what the two handlers share; compiling it is most of a context's cost). A context
+is only ever touched by the thread that made it: the binding crashes otherwise. CPU time is
+bounded per handler by the tick the module text carries (see ``instrument``).
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import re
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources import files
@@ -19,36 +20,115 @@ from typing import Any, Literal
 
 import quickjs
 
-from emulator.errors import AppSyncError
 from emulator.resolvers.appsync_js.code import PARSER_ERROR, CodeProblem, JsResolverCode
-from emulator.resolvers.appsync_js.host import CPU_CHECK_EVERY, SHAPE, HostCalls, TimedOut
-from emulator.resolvers.appsync_js.outcome import EarlyReturn, JsOutcome
-from emulator.resolvers.appsync_util import Extensions, UtilRequest
+from emulator.resolvers.appsync_js.host import CPU_CHECK_EVERY, SHAPE, HostCalls
+from emulator.resolvers.appsync_js.outcome import JsOutcome
+from emulator.resolvers.appsync_js.run_outcome import Snapshot, ended, split_location
+from emulator.resolvers.appsync_util import UtilRequest
 
-LOGGER = logging.getLogger(__name__)
 Handler = Literal["request", "response"]
-CODE_ERROR_TYPE = "Code"  # AppSync's errorType for an exception in resolver code
-LOCATION_MARK = "\n@@"
-COMPILE_ERROR_AT = re.compile(r"\n\s+at <input>:(\d+):(\d+)")
-MAX_PENDING_JOBS = 10_000  # promise jobs run after the module's evaluation (its settling is one)
+MAX_PENDING_JOBS = 10_000  # promise jobs run after a module's evaluation (its settling is one)
 
-PRELUDE = (
-    files("emulator.resolvers.appsync_js.js")
-    .joinpath("prelude.js")
-    .read_text(encoding="utf-8")
-    .replace("__APPSYNC_SHAPE__", json.dumps(SHAPE))
-    .replace("__APPSYNC_CHECK_EVERY__", str(CPU_CHECK_EVERY))
-)
+
+def prelude_text() -> str:
+    """The prelude with the helper names filled in, comments and indentation dropped (QuickJS
+    compiles it for every invocation)."""
+    source = files("emulator.resolvers.appsync_js.js").joinpath("prelude.js").read_text(encoding="utf-8")
+    lines = (line.strip() for line in source.splitlines())
+    compact = "\n".join(line for line in lines if line and not line.startswith("//"))
+    return compact.replace("__APPSYNC_CHECK_EVERY__", str(CPU_CHECK_EVERY))
+
+
+PRELUDE = prelude_text()
+SHAPE_JSON = json.dumps(SHAPE)  # handed to the prelude as a string: JSON.parse beats compiling a literal
 
 
 @dataclass(frozen=True)
 class JsLimits:
-    """Per-run limits: CPU time of the handler (JavaScript and the helpers it calls), the
-    context's memory and its stack."""
+    """Limits: CPU time per handler (its JavaScript and the helpers it calls), and the context's
+    memory and stack."""
 
     cpu_seconds: float = 1.0
     memory_bytes: int = 64 * 1024 * 1024
     stack_bytes: int = 1024 * 1024
+
+
+class HostSwitch:
+    """The context's host callable, answering with the current run's ``HostCalls`` (and the
+    helper names, for the prelude). It holds no reference back to the invocation, so the context
+    is never part of a reference cycle (which the garbage collector could free on another
+    thread)."""
+
+    def __init__(self) -> None:
+        self.current: HostCalls | None = None
+
+    def __call__(self, path: str, payload: str) -> str:
+        if path == "!shape":
+            return SHAPE_JSON
+        if self.current is None:
+            return "eno handler is running"
+        return self.current(path, payload)
+
+
+class JsInvocation:
+    """One call of ``code``'s handlers, sharing one fresh context; use it from one thread."""
+
+    def __init__(self, code: JsResolverCode, request: UtilRequest | None = None, limits: JsLimits = JsLimits()) -> None:
+        self.code = code
+        self.request = request
+        self.limits = limits
+        self._thread = threading.get_ident()
+        self._switch = HostSwitch()
+        self._runtime: quickjs.Context | None = None
+        self._loaded: Any = None  # the prelude's __appsync_loaded and __appsync_run
+        self._run_handler: Any = None
+
+    def evaluate(self, handler: Handler, context: dict[str, Any]) -> JsOutcome:
+        """Run ``handler`` with ``context`` (AppSync's ``ctx`` as JSON-like values)."""
+        if handler not in ("request", "response"):
+            raise ValueError(f"handler must be 'request' or 'response', not {handler!r}")
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("a JsInvocation is used only by the thread that created it")
+        request = self.request or request_for(context)
+        before = Snapshot.of(request)
+        host = HostCalls(request, self.limits.cpu_seconds)
+        self._switch.current = host
+        stash = context.get("stash") or {}
+        try:
+            text = self._run(handler, context)
+        except quickjs.JSException as exception:
+            self._runtime = self._loaded = self._run_handler = None  # may not be sound: start afresh
+            return before.outcome(request, stash, self._ending(host, str(exception)))
+        finally:
+            self._switch.current = None
+        result = json.loads(text)
+        stash = result.get("stash") or {}
+        if "thrown" in result:
+            return before.outcome(request, stash, self._ending(host, result["thrown"]))
+        return before.outcome(request, stash, None, result.get("value"))
+
+    def _ending(self, host: HostCalls, text: str) -> Any:
+        return ended(self.code, host, text, self.limits.cpu_seconds, self.limits.memory_bytes)
+
+    def _run(self, handler: str, context: dict[str, Any]) -> str:
+        runtime = self._context()
+        self._loaded(runtime.module(self.code.module_text))
+        for _ in range(MAX_PENDING_JOBS):
+            if not runtime.execute_pending_job():
+                break
+        return self._run_handler(handler, json.dumps(context, default=json_value))
+
+    def _context(self) -> quickjs.Context:
+        if self._runtime is None:
+            runtime = quickjs.Context()
+            runtime.set_memory_limit(self.limits.memory_bytes)
+            runtime.set_max_stack_size(self.limits.stack_bytes)
+            runtime.add_callable("__appsync_host", self._switch)
+            runtime.eval(PRELUDE)
+            self._loaded = runtime.get("__appsync_loaded")
+            self._run_handler = runtime.get("__appsync_run")
+            self._runtime = runtime
+        return self._runtime
 
 
 def evaluate(
@@ -58,40 +138,9 @@ def evaluate(
     request: UtilRequest | None = None,
     limits: JsLimits = JsLimits(),
 ) -> JsOutcome:
-    """Run ``handler`` (``"request"`` or ``"response"``) of ``code`` with ``context`` (AppSync's
-    ``ctx`` as JSON-like values: ``arguments``, ``identity``, ``source``, ``stash``, ``result``,
-    ``prev``, ``error``, ``info``, ``request``, ``env``). ``request`` carries what ``util`` needs
-    (auth mode, field names, clock) and collects appended errors, logs and extensions across a
-    resolver's handlers; the outcome lists what this run added."""
-    if handler not in ("request", "response"):
-        raise ValueError(f"handler must be 'request' or 'response', not {handler!r}")
-    request = request or request_for(context)
-    before = Snapshot.of(request)
-    host = HostCalls(request, limits.cpu_seconds)
-    stash = context.get("stash") or {}
-    try:
-        text = run_in_fresh_context(code, handler, context, host, limits)
-    except quickjs.JSException as exception:
-        return before.outcome(request, stash, ended(code, host, str(exception), limits))
-    result = json.loads(text)
-    stash = result.get("stash") or {}
-    if "thrown" in result:
-        return before.outcome(request, stash, ended(code, host, result["thrown"], limits))
-    return before.outcome(request, stash, None, result.get("value"))
-
-
-def run_in_fresh_context(code: JsResolverCode, handler: str, context: dict[str, Any], host: HostCalls, limits: JsLimits) -> str:
-    runtime = quickjs.Context()
-    runtime.set_memory_limit(limits.memory_bytes)
-    runtime.set_max_stack_size(limits.stack_bytes)
-    runtime.add_callable("__appsync_host", host)
-    runtime.eval(PRELUDE)
-    runtime.get("__appsync_loaded")(runtime.module(code.module_text))
-    for _ in range(MAX_PENDING_JOBS):
-        if not runtime.execute_pending_job():
-            break
-    run = runtime.get("__appsync_run")
-    return run(handler, json.dumps(context, default=json_value))
+    """Run one handler in a context of its own (a ``JsInvocation`` runs a resolver's two handlers
+    in one context, which costs half)."""
+    return JsInvocation(code, request, limits).evaluate(handler, context)
 
 
 def json_value(value: Any) -> Any:
@@ -110,96 +159,16 @@ def request_for(context: dict[str, Any]) -> UtilRequest:
     return UtilRequest(field_name=str(info.get("fieldName", "")), parent_type_name=str(info.get("parentTypeName", "")))
 
 
-def ended(code: JsResolverCode, host: HostCalls, exception_text: str, limits: JsLimits) -> AppSyncError | tuple[EarlyReturn, Any]:
-    """What ended a run that QuickJS unwound: what the host recorded, else the exception."""
-    if isinstance(host.ended_by, AppSyncError | tuple):
-        return host.ended_by
-    if isinstance(host.ended_by, TimedOut):
-        milliseconds = round(limits.cpu_seconds * 1000)
-        return AppSyncError(f"code.js: Execution timed out: the handler used more than {milliseconds} ms of CPU time.", CODE_ERROR_TYPE)
-    message, location = split_location(exception_text)
-    if message in ("null", "") or "out of memory" in message:
-        megabytes = limits.memory_bytes // (1024 * 1024)
-        message = f"InternalError: out of memory (the emulator's limit is {megabytes} MB)"
-    where = "code.js"
-    if location is not None:
-        line, column = code.location(*location)
-        where = f"code.js:{line}:{column}"
-        LOGGER.warning("%s:%d:%d: %s", code.name, line, column, message)
-    else:
-        LOGGER.warning("%s: %s", code.name, message)
-    return AppSyncError(f"{where}: {message}", CODE_ERROR_TYPE)
-
-
-def split_location(exception_text: str) -> tuple[str, tuple[int, int] | None]:
-    """The exception's message and the user's position the prelude put after ``@@``."""
-    text = exception_text.rstrip("\n")
-    message, mark, position = text.rpartition(LOCATION_MARK)
-    if not mark:
-        return text.split("\n", 1)[0], None
-    line, _, column = position.partition(":")
-    if line.isdigit() and column.isdigit():
-        return message, (int(line), int(column))
-    return message, None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """How much the request had collected before the run, to report only this run's part."""
-
-    errors: int
-    logs: int
-    headers: frozenset[str]
-    subscription_filters: int
-    invalidation_filters: int
-    invalidations: int
-    cache_evictions: int
-
-    @classmethod
-    def of(cls, request: UtilRequest) -> Snapshot:
-        extensions = request.extensions
-        return cls(
-            len(request.appended_errors), len(request.logs), frozenset(request.response_headers),
-            len(extensions.subscription_filters), len(extensions.invalidation_filters),
-            len(extensions.invalidations), len(extensions.cache_evictions),
-        )
-
-    def outcome(self, request: UtilRequest, stash: dict[str, Any], end: AppSyncError | tuple[EarlyReturn, Any] | None, value: Any = None) -> JsOutcome:
-        extensions = request.extensions
-        early_return = None
-        error = None
-        if isinstance(end, tuple):
-            early_return, value = end
-        elif end is not None:
-            error = end
-        return JsOutcome(
-            value=value,
-            stash=stash,
-            error=error,
-            errors=request.appended_errors[self.errors :],
-            early_return=early_return,
-            extensions=Extensions(
-                extensions.subscription_filters[self.subscription_filters :],
-                extensions.invalidation_filters[self.invalidation_filters :],
-                extensions.invalidations[self.invalidations :],
-                extensions.cache_evictions[self.cache_evictions :],
-            ),
-            logs=request.logs[self.logs :],
-            response_headers={name: value for name, value in request.response_headers.items() if name not in self.headers},
-        )
-
-
 def compile_problem(code: JsResolverCode) -> CodeProblem | None:
     """QuickJS's own syntax error for the module text, if it has one (acorn accepted it)."""
     runtime = quickjs.Context()
-    runtime.add_callable("__appsync_host", HostCalls(UtilRequest(), JsLimits().cpu_seconds))
+    runtime.add_callable("__appsync_host", HostSwitch())
     runtime.eval(PRELUDE)
     try:
         runtime.module(code.module_text)
     except quickjs.JSException as exception:
-        text = str(exception)
-        found = COMPILE_ERROR_AT.search(text)
-        if text.startswith("SyntaxError") and found is not None:
-            line, column = code.location(int(found.group(1)), int(found.group(2)))
-            return CodeProblem(PARSER_ERROR, f"Parsing error: {text.split(chr(10), 1)[0]}", line, column, 1)
+        message, location = split_location(str(exception))
+        if message.startswith("SyntaxError") and location is not None:
+            line, column = code.location(*location)
+            return CodeProblem(PARSER_ERROR, f"Parsing error: {message}", line, column, 1)
     return None
