@@ -34,15 +34,18 @@ CONTEXT = {
 RESULT = {"id": "p1", "likes": 4, "likedBy": ["bob", "alice"], "updatedAt": "2024-01-01T00:00:00.000Z"}
 
 
-def timed(action: Callable[[], object], iterations: int) -> list[float]:
+def timed(action: Callable[[], object], iterations: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU-time (this thread) samples in ms. On a busy machine the wall clock
+    also counts the time other processes held the CPU; the CPU time is the work itself."""
     for _ in range(min(50, iterations)):
         action()
-    samples = []
+    wall, cpu = [], []
     for _ in range(iterations):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return wall, cpu
 
 
 def p(samples: list[float], quantile: float) -> float:
@@ -86,12 +89,12 @@ def main() -> None:
         ("start-time check of one file (parse, rules, prepare, trial run)", checks),
     ]
     print(f"{iterations} runs each; first load (acorn set-up + check) {first_load:.0f} ms\n")
-    print("| what | p50 ms | p99 ms |")
-    print("|---|---|---|")
-    for label, samples in rows:
-        print(f"| {label} | {statistics.median(samples):.3f} | {p(samples, 0.99):.3f} |")
-    print(f"\nTargets: fresh context <= 0.5 ms p50: {statistics.median(fresh):.3f} ms; "
-          f"unit resolver adds <= 1 ms p50: {statistics.median(both):.3f} ms.")
+    print("| what | p50 ms | p99 ms | CPU p50 ms |")
+    print("|---|---|---|---|")
+    for label, (wall, cpu) in rows:
+        print(f"| {label} | {statistics.median(wall):.3f} | {p(wall, 0.99):.3f} | {statistics.median(cpu):.3f} |")
+    print(f"\nTargets (p50): fresh context <= 0.5 ms: {statistics.median(fresh[0]):.3f} ms; "
+          f"unit resolver adds <= 1 ms: {statistics.median(both[0]):.3f} ms.")
 
 
 if __name__ == "__main__":

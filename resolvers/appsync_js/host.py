@@ -94,7 +94,14 @@ def shape(namespace: Namespace) -> dict[str, Any]:
 
 
 HELPERS = flatten(ROOTS)
-SHAPE = shape(ROOTS)
+SHAPE = {**shape(ROOTS), "console": dict.fromkeys(LOG_LEVELS, 1)}
+
+
+def console_text(value: Any) -> str:
+    """How ``console.log`` shows one argument: strings as they are, other values as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 class TimedOut:
@@ -143,9 +150,9 @@ class HostCalls:
                 self.ended_by = TimedOut()
                 return "s"
             return "u"
-        if name == "log":
-            level, text = arguments
-            write_log(self.request, LOG_LEVELS.get(level, logging.INFO), text)
+        if name.startswith("console."):
+            text = " ".join(console_text(value) for value in arguments)
+            write_log(self.request, LOG_LEVELS.get(name.removeprefix("console."), logging.INFO), text)
             return "u"
         if name == "earlyReturn":
             value = arguments[0] if arguments else None

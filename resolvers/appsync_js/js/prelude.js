@@ -1,7 +1,7 @@
 // The APPSYNC_JS runtime glue, evaluated in every fresh QuickJS context before the resolver's
 // module (host protocol: emulator.resolvers.appsync_js.host). It builds `util`, `extensions`,
 // `runtime`, `console` and the `@aws-appsync/utils/dynamodb` module as thin wrappers over the one
-// host callable, which it hides; the helpers themselves are Python. Kept small: QuickJS compiles
+// host callable, which it hides; the helpers (and console's formatting) are Python. Kept small: QuickJS compiles
 // it for every request (about 0.05 ms per KB). Its functions are named __appsync_*, which user
 // code may not use, so an error's position is found in the first frame of another name.
 (function (host, shape, every) {
@@ -28,13 +28,6 @@
     }
     return Object.freeze(built);
   }
-  function __appsync_text(value) {
-    if (typeof value === 'string') return value;
-    try { const text = JSON.stringify(value); return text === undefined ? String(value) : text; } catch (e) { return String(value); }
-  }
-  function __appsync_logger(level) {
-    return function __appsync_log(...args) { host('!log', JSON.stringify([level, args.map(__appsync_text).join(' ')])); };
-  }
   function __appsync_thrown(error) {
     return String(error) + '\n' + (error && error.stack);
   }
@@ -54,10 +47,7 @@
     util: fixed(util),
     extensions: fixed(extensions),
     runtime: fixed(runtime),
-    console: fixed(Object.freeze({
-      log: __appsync_logger('log'), info: __appsync_logger('info'), warn: __appsync_logger('warn'),
-      error: __appsync_logger('error'), debug: __appsync_logger('debug'),
-    })),
+    console: fixed(__appsync_build(shape.console, '!console.')),
     __appsync_modules: fixed(Object.freeze({
       '@aws-appsync/utils': Object.freeze({ util, extensions, runtime }),
       '@aws-appsync/utils/dynamodb': __appsync_build(shape.dynamodb, 'dynamodb.'),
