@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.resolvers.appsync_js import JsCodeError, JsCodeLoader
+from emulator.resolvers.appsync_js import JsCodeError, JsCodeLoader, JsResolverCode
+from emulator.resolvers.appsync_js.runtime import compile_problem
+from emulator.resolvers.appsync_js.source_map import EditedSource, Insertion, SourceText
 from tests.appsync_js_support import RESPONSE, refusals, request_only
 
 
@@ -264,3 +266,17 @@ def test_methods_the_runtime_lacks_are_refused_where_the_type_is_certain(loader:
         ("Method String.padStart is not implemented", 4, 13),
         ("Method String.repeat is not implemented", 5, 13),
     ]
+
+
+def test_top_level_code_does_not_run_away_while_loading(loader: JsCodeLoader) -> None:
+    forever = "const step = { done: false };\nfor (const x of { [Symbol.iterator]: () => ({ next: () => step }) }) { }\n"
+    assert refusals(loader, forever + request_only("  return {};")) == []
+
+
+def test_quickjs_refusing_what_acorn_accepted_is_a_parser_error_at_the_users_position() -> None:
+    source = SourceText("export function request(ctx) {\n  return 1 +;\n}")
+    code = JsResolverCode("odd.js", source.text, "const a = 1; " + source.text, EditedSource.build(source, [Insertion(0, "const a = 1; ")]))
+    problem = compile_problem(code)
+    assert problem is not None
+    assert (problem.error_type, problem.line, problem.column) == ("PARSER_ERROR", 2, 13)
+    assert problem.value.startswith("Parsing error: SyntaxError:")

@@ -161,8 +161,11 @@ def request_for(context: dict[str, Any]) -> UtilRequest:
 
 def compile_problem(code: JsResolverCode) -> CodeProblem | None:
     """QuickJS's own syntax error for the module text, if it has one (acorn accepted it)."""
+    limits = JsLimits()
     runtime = quickjs.Context()
-    runtime.add_callable("__appsync_host", HostSwitch())
+    runtime.set_memory_limit(limits.memory_bytes)
+    runtime.set_max_stack_size(limits.stack_bytes)
+    runtime.add_callable("__appsync_host", HostSwitch())  # no run: helpers and the tick answer errors
     runtime.eval(PRELUDE)
     try:
         runtime.module(code.module_text)
