@@ -1,9 +1,10 @@
 // The APPSYNC_JS runtime glue, evaluated in every fresh QuickJS context before the resolver's
 // module (host protocol: emulator.resolvers.appsync_js.host). It builds `util`, `extensions`,
 // `runtime`, `console` and the `@aws-appsync/utils/dynamodb` module as thin wrappers over the one
-// host callable, which it hides; the helpers (and console's formatting) are Python. Kept small: QuickJS compiles
-// it for every request (about 0.05 ms per KB). Its functions are named __appsync_*, which user
-// code may not use, so an error's position is found in the first frame of another name.
+// host callable, which it hides; the helpers (and console's formatting) are Python. Kept small:
+// QuickJS compiles it for every resolver call (about 0.08 ms per KB). Its functions are named
+// __appsync_*, which user code may not use, so an error's position is the first frame of another
+// name.
 (function (host, shape, every) {
   'use strict';
   const STOP = Object.freeze({});
