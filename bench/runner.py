@@ -2,7 +2,7 @@
 
     python -m bench                  # everything, full size (about 10 minutes on 2 cores)
     python -m bench --quick          # fewer rounds and iterations, for a smoke run
-    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, auth
+    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, auth, js
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -20,14 +20,14 @@ from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "fanout", "auth")
+SECTIONS = ("cold", "http", "sizes", "fanout", "auth", "js")
 
 
-def _auth_cost(iterations: int) -> str:
-    """The auth engineer's per-mode figures (``bench/auth_cost.py``), kept verbatim."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "auth_cost.py"), "--iterations", str(iterations)],
+def _script_figures(script: str, iterations: int) -> str:
+    """A standalone figures script's markdown (``bench/<script>``), kept verbatim."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--iterations", str(iterations)],
                           capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
-    return done.stdout if done.returncode == 0 else f"bench/auth_cost.py failed:\n{done.stderr[-2000:]}"
+    return done.stdout if done.returncode == 0 else f"bench/{script} failed:\n{done.stderr[-2000:]}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,7 +57,11 @@ def main(argv: list[str] | None = None) -> None:
         results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
     if "auth" in only:
         print("auth cost…", flush=True)
-        results.appendix["Auth cost per request (bench/auth_cost.py)"] = _auth_cost(300 if args.quick else 2000)
+        results.appendix["Auth cost per request (bench/auth_cost.py)"] = _script_figures("auth_cost.py", 300 if args.quick else 2000)
+    if "js" in only:
+        print("APPSYNC_JS cost…", flush=True)
+        results.appendix["APPSYNC_JS cost per resolver call (bench/appsync_js_cost.py)"] = _script_figures(
+            "appsync_js_cost.py", 300 if args.quick else 2000)
     chart(results, args.chart)
     args.out.write_text(render(results, args.chart.relative_to(args.out.parent).as_posix()), encoding="utf-8")
     print(f"wrote {args.out} and {args.chart}")

@@ -73,11 +73,16 @@ def _message(message: Any, args: tuple[Any, ...]) -> str:
     return "".join(out)
 
 
+def write_log(request: UtilRequest, level: int, text: str) -> None:
+    """One log line of a run: kept on the request and written to the emulator's log (also used by
+    APPSYNC_JS's ``console``)."""
+    request.logs.append(text)
+    request.logger.log(level, "%s.%s: %s", request.parent_type_name, request.field_name, text)
+
+
 def _logger(level: int) -> Any:
     def log(request: UtilRequest, message: Any, *args: Any) -> None:
-        text = _message(message, args)
-        request.logs.append(text)
-        request.logger.log(level, "%s.%s: %s", request.parent_type_name, request.field_name, text)
+        write_log(request, level, _message(message, args))
 
     log.__name__ = logging.getLevelName(level).lower()
     return log
