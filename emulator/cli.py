@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from emulator.amplify.merge import resolve_project
+from emulator.gen2.merge import gen2_project, resolve_gen2_project
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
@@ -104,6 +105,13 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         raise ConfigError(f"{config_path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, "
                           f"got {settings.dynamodb_endpoint!r}")
     settings, from_project = resolve_project(settings, getattr(args, "path", None), getattr(args, "api", None))
+    if not from_project:
+        settings, from_project = resolve_gen2_project(
+            settings,
+            getattr(args, "path", None),
+            getattr(args, "data_dir", None) or settings.data_dir,
+            introspection=getattr(args, "write_client_config", None) is not None,
+        )
     overrides: dict[str, object] = {}
     if getattr(args, "path", None) and not from_project:
         overrides["schema"] = args.path
@@ -157,7 +165,15 @@ def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.write_client_config:
         write_client_config(args.write_client_config, settings)
-    return serve(settings, None if args.no_reload else (lambda: resolve_settings(args)))
+    return serve(settings, None if args.no_reload else (lambda: reload_settings(args)))
+
+
+def reload_settings(args: argparse.Namespace) -> Settings:
+    """Settings for a hot reload; a Gen 2 project's client config follows its models."""
+    settings = resolve_settings(args)
+    if args.write_client_config and gen2_project(settings) is not None:
+        write_client_config(args.write_client_config, settings)
+    return settings
 
 
 def write_client_config(directory: Path, settings: Settings) -> None:

@@ -20,6 +20,7 @@ import anyio.to_thread
 import watchfiles
 
 from emulator.app import Generation, StartupError, build_generation
+from emulator.gen2.merge import gen2_project
 from emulator.settings import ConfigError, Settings
 from emulator.state import AppState
 
@@ -29,17 +30,23 @@ SettingsLoader = Callable[[], Settings]
 
 
 def watched_paths(settings: Settings) -> list[Path]:
-    """The schema (file or folder) and the config file, as they exist now."""
-    paths = [p for p in (settings.schema, settings.config_file) if p is not None]
+    """The schema (file or folder) and the config file, as they exist now; for a Gen 2 project its
+    ``amplify/`` folder instead of the schema generated from it."""
+    gen2 = gen2_project(settings)
+    schema = gen2.root / "amplify" if gen2 else settings.schema
+    paths = [p for p in (schema, settings.config_file) if p is not None]
     project = settings.extra.get("amplify", {}).get("api_dir") if isinstance(settings.extra.get("amplify"), dict) else None
     if project:
         paths.append(Path(project))
     return [p.resolve() for p in paths if p.exists()]
 
 
+_SOURCE_SUFFIXES = (".graphql", ".toml", ".json", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
+
+
 def _relevant(change: tuple[watchfiles.Change, str]) -> bool:
     name = change[1]
-    return name.endswith((".graphql", ".toml", ".json"))
+    return name.endswith(_SOURCE_SUFFIXES) and "node_modules" not in Path(name).parts
 
 
 class Reloader:

@@ -124,6 +124,7 @@ class Settings:
     limits: LimitsSettings = LimitsSettings()
     config_file: Path | None = None
     log_level: str = "info"
+    gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def table_name(self, model: str) -> str:
@@ -347,7 +348,8 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits", "gen2"}
+GEN2_LOADERS = ("fast", "real")
 
 
 def load_config(path: Path) -> Settings:
@@ -376,5 +378,6 @@ def load_config(path: Path) -> Settings:
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         limits=_limits(top),
+        gen2_loader=top.sub("gen2", {"loader"}).choice("loader", "fast", GEN2_LOADERS) or "fast",
         config_file=path.resolve(),
     )
