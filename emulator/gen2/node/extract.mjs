@@ -220,8 +220,12 @@ function modelIntrospection(sdl) {
   if (!generator) {
     return { error: '@aws-amplify/graphql-generator is not installed in this project (it comes with @aws-amplify/backend)' };
   }
-  const files = generator.generateModelsSync({ schema: sdl, target: 'introspection' });
-  return { schema: JSON.parse(files['model-introspection.json']) };
+  try {
+    const files = generator.generateModelsSync({ schema: sdl, target: 'introspection' });
+    return { schema: JSON.parse(files['model-introspection.json']) };
+  } catch (error) {
+    return { error: `@aws-amplify/graphql-generator failed: ${error?.message ?? error}` };
+  }
 }
 
 async function main() {
