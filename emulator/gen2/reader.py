@@ -154,8 +154,7 @@ def describe_error(root: Path, error: dict[str, Any]) -> str:
         return f"{data}: Amplify rejected the schema: {message}"
     if kind == "no-define-data":
         return message
-    where = f" ({error['where']})" if error.get("where") else ""
-    return f"{error.get('file') or data}: error while loading the project{where}: {message}"
+    return f"{error.get('where') or error.get('file') or data}: error while loading the project: {message}"
 
 
 def read_project(root: Path, loader: str = "fast", *, introspection: bool = False) -> Gen2Project:

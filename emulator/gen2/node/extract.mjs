@@ -196,9 +196,19 @@ async function importResource(file) {
     if (error?.name === 'TransformError' || /Transform failed with/.test(message)) {
       throw new ExtractError('syntax', message, { file });
     }
-    const where = String(error?.stack ?? '').split('\n').find((l) => l.includes(process.cwd()) && !l.includes('node_modules'));
-    throw new ExtractError('load', message, { file, where: where?.trim() ?? null });
+    throw new ExtractError('load', message, { file, where: projectFrame(error) });
   }
+}
+
+/** ``file:line:column`` of the first stack frame in the project's own code, if any. */
+function projectFrame(error) {
+  for (const line of String(error?.stack ?? '').split('\n')) {
+    const match = line.match(/(?:file:\/\/)?((?:\w:)?[^\s()]+):(\d+):(\d+)\)?\s*$/);
+    if (!match || match[1].includes('node_modules') || match[1].startsWith('node:')) continue;
+    const file = match[1].startsWith('/') || /^\w:/.test(match[1]) ? match[1] : null;
+    if (file && file.startsWith(process.cwd())) return `${file}:${match[2]}:${match[3]}`;
+  }
+  return null;
 }
 
 function findExport(module, kind) {
