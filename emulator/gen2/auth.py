@@ -74,7 +74,8 @@ def gen2_auth(project: Gen2Project) -> Gen2Auth:
     modes = project.authorization_modes
     default = _default_mode(project, modes)
     api_key = (modes or {}).get("apiKeyAuthorizationMode")
-    api_key_on = bool(api_key) or default == "apiKey" or (modes is None and not project.has_auth)
+    # JavaScript truthiness: an empty {} configures the mode
+    api_key_on = api_key is not None or default == "apiKey" or (modes is None and not project.has_auth)
     enabled = [MODE_NAMES[default]]
     if api_key_on:
         enabled.append("API_KEY")
@@ -82,10 +83,10 @@ def gen2_auth(project: Gen2Project) -> Gen2Auth:
         enabled.append("AMAZON_COGNITO_USER_POOLS")
     enabled.append("AWS_IAM")
     lambda_mode = (modes or {}).get("lambdaAuthorizationMode")
-    if lambda_mode:
+    if lambda_mode is not None:
         enabled.append("AWS_LAMBDA")
     oidc = (modes or {}).get("oidcAuthorizationMode")
-    if oidc:
+    if oidc is not None:
         enabled.append("OPENID_CONNECT")
     ordered = list(dict.fromkeys(enabled))
     days = (api_key or {}).get("expiresInDays", DEFAULT_API_KEY_DAYS) if api_key_on else None
@@ -94,7 +95,7 @@ def gen2_auth(project: Gen2Project) -> Gen2Auth:
         additional=tuple(ordered[1:]),
         api_key_expires_in_days=int(days) if days is not None else None,
         oidc=oidc,
-        lambda_function=str(lambda_mode.get("function")) if lambda_mode else None,
+        lambda_function=str(lambda_mode.get("function")) if lambda_mode is not None else None,
     )
 
 
@@ -119,5 +120,5 @@ def auth_settings(auth: Gen2Auth, generated_api_key: str | None, now: datetime |
         default=auth.default,
         additional=auth.additional,
         api_keys=keys,
-        oidc=_oidc_settings(auth.oidc) if auth.oidc else OidcSettings(),
+        oidc=_oidc_settings(auth.oidc) if auth.oidc is not None else OidcSettings(),
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from emulator.amplify.merge import declared_auth_keys, merge_auth
 from emulator.gen2.auth import auth_settings, gen2_auth
 from emulator.gen2.model import Gen2Project
-from emulator.gen2.project import Gen2ProjectError, data_resource, find_gen2_root
+from emulator.gen2.project import Gen2ProjectError, find_gen2_root
 from emulator.gen2.reader import read_project
 from emulator.settings import Settings
 
@@ -48,11 +48,10 @@ def gen2_root_for(path: Path | None, schema_configured: bool) -> Path | None:
     if path is None:
         return None if schema_configured else find_gen2_root(Path.cwd())
     resolved = path.resolve()
-    for candidate in (resolved, resolved.parent, resolved.parent.parent):
-        if data_resource(candidate) is not None:
-            inside = resolved == candidate or resolved.is_relative_to(candidate / "amplify")
-            return candidate if inside else None
-    return None
+    root = find_gen2_root(resolved)
+    if root is None or not (resolved == root or resolved.is_relative_to(root / "amplify")):
+        return None
+    return root
 
 
 def refuse_unserved(project: Gen2Project) -> None:
