@@ -136,11 +136,24 @@ def _claims(pairs: list[str]) -> dict[str, str]:
     return claims
 
 
+def warn_about_undefined_groups(settings: Settings, groups: tuple[str, ...]) -> None:
+    """In a Gen 2 project, a group its ``defineAuth`` does not define is worth a word (the token is still made)."""
+    project = gen2_project(settings)
+    if project is None or project.auth_resource is None:
+        return
+    defined = ", ".join(project.groups) or "none"
+    where = project.auth_resource.relative_to(project.root)
+    for group in groups:
+        if group not in project.groups:
+            print(f"appsync-emulator: group {group!r} is not defined in {where} (defined: {defined})", file=sys.stderr)
+
+
 def run_token(args: argparse.Namespace) -> int:
     from emulator.auth.tokens import mint_token
 
     settings = resolve_settings(args)
     groups = tuple(g for g in args.groups.split(",") if g)
+    warn_about_undefined_groups(settings, groups)
     print(
         mint_token(
             settings.auth,
