@@ -105,6 +105,12 @@ def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> Non
     assert exported.returncode == 0, exported.stderr
     document = json.loads(exported.stdout)
     assert {"ada", "grace"} <= {p["handle"] for p in document["Profile"]}
+    items = example.data_dir / "import.json"
+    items.write_text(json.dumps({"Profile": [{"handle": "zed", "displayName": "Zed"}]}))
+    imported = run_cli("import", str(items), "--dynamodb-endpoint", example.base_url, "--data-dir", str(example.data_dir),
+                       cwd=GEN2_EXAMPLE)
+    assert imported.returncode == 0 and "Profile-emulator-local: 1 items" in imported.stderr, imported.stderr
+    assert example.graphql('{ getProfile(handle: "zed") { displayName } }').json()["data"]["getProfile"] == {"displayName": "Zed"}
     token = run_cli("token", "--username", "dave", "--groups", "Admin,Auditors", "--data-dir", str(example.data_dir),
                     cwd=GEN2_EXAMPLE)
     assert token.returncode == 0, token.stderr
