@@ -198,6 +198,10 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step; an unchanged file is left alone (no event for
+    file watchers, such as hot reload when the files live in a watched folder)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
