@@ -8,8 +8,10 @@ exit with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -172,10 +174,15 @@ def run_token(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """Serve. The server's modules (a second or more of imports) load in a thread while the settings
+    are resolved, which for an Amplify Gen 2 project is mostly waiting for the Node helper."""
+    server_modules = threading.Thread(target=importlib.import_module, args=("emulator.server",), daemon=True)
+    server_modules.start()
+    logging.basicConfig(level=(args.log_level or "info").upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = resolve_settings(args)
+    server_modules.join()
     from emulator.server import serve
 
-    settings = resolve_settings(args)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.write_client_config:
         write_client_config(args.write_client_config, settings)
     return serve(settings, None if args.no_reload else (lambda: reload_settings(args)))

@@ -72,7 +72,9 @@ def installed_package(root: Path, name: str) -> Path | None:
 
 def check_installed(root: Path, loader: str) -> None:
     """The packages the loader needs, each missing one named with the command that installs it."""
-    needed = ["tsx", "@aws-amplify/data-schema"] if loader == "fast" else ["tsx", "@aws-amplify/backend"]
+    needed = ["tsx", "@aws-amplify/backend"]
+    if loader == "fast" and installed_package(root, "@aws-amplify/data-schema") is not None:
+        needed = ["tsx"]  # the shim needs only Amplify's schema builder
     missing = [name for name in needed if installed_package(root, name) is None]
     if not missing:
         return
