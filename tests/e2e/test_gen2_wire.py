@@ -122,12 +122,14 @@ def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> Non
 
 def test_hot_reload_follows_resource_ts(node: str, tmp_path: Path) -> None:
     project = gen2_project_copy(GEN2_EXAMPLE, tmp_path / "app")
-    server = start_emulator(project, data_dir=tmp_path / "data")
+    server = start_emulator(project, data_dir=tmp_path / "data", extra_args=["--write-client-config", str(project)])
     try:
         resource = project / "amplify/data/resource.ts"
         assert "errors" in server.graphql("{ listProfiles { items { website } } }").json()
         resource.write_text(resource.read_text().replace("bio: a.string(),", "bio: a.string(),\n      website: a.url(),"))
         eventually(lambda: "errors" not in server.graphql("{ listProfiles { items { website } } }").json(), timeout=60)
+        outputs = json.loads((project / "amplify_outputs.json").read_text())
+        assert "website" in outputs["data"]["model_introspection"]["models"]["Profile"]["fields"]
         resource.write_text(resource.read_text().replace("website: a.url(),", "website: a.url(,"))
         eventually(lambda: any("reload failed, still serving the previous API" in line for line in server.output), timeout=60)
         assert "errors" not in server.graphql("{ listProfiles { items { website } } }").json()
