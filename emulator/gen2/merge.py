@@ -127,7 +127,7 @@ def resolve_gen2_project(
             handler.type_name, handler.field_name, ", ".join(str(s.entry.name) for s in handler.steps),
         )
     _log.info(
-        "Amplify Gen 2 project %s: %s loaded in %s ms (%s path)",
-        root, project.data_resource.relative_to(root), project.timings_ms.get("totalMs", "?"), project.loader,
+        "Amplify Gen 2 project %s: %s read in %s ms (%s loader)",
+        root, project.data_resource.relative_to(root), project.timings_ms.get("wallMs", "?"), project.loader,
     )
     return apply_gen2(settings, project, data_dir), True

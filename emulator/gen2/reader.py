@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,7 @@ def run_helper(root: Path, loader: str, *, introspection: bool = False) -> dict[
         out = Path(scratch) / "answer.json"
         command = _command(node, loader, out, data, auth_resource(root), introspection)
         env = {**os.environ, "NODE_NO_WARNINGS": "1"}
+        started = time.perf_counter()
         try:
             done = subprocess.run(
                 command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, text=True,
@@ -121,6 +123,7 @@ def run_helper(root: Path, loader: str, *, introspection: bool = False) -> dict[
         if not out.is_file():
             raise Gen2ProjectError(f"{data}: Node could not load the project:\n{_last_lines(printed)}")
         answer = json.loads(out.read_text(encoding="utf-8"))
+    answer.setdefault("timings", {})["wallMs"] = round((time.perf_counter() - started) * 1000)
     if printed and not answer.get("error"):
         echo_user_output(data.relative_to(root), printed)
     return answer
