@@ -10,8 +10,9 @@ these tests) this copies the project into a scratch folder outside the repositor
    handlers, auth modes; project paths written as ``<project>``);
 2. synthesizes the whole backend with the AWS CDK, as ``ampx sandbox`` would before deploying, with
    no AWS account (``CDK_OUTDIR``, a sandbox context, a dummy account): ``appsync.graphql`` (the
-   AppSync schema the cloud would serve) and ``model-introspection.json`` (what ``ampx generate
-   outputs`` puts in ``amplify_outputs.json``);
+   AppSync schema the cloud would serve), ``model-introspection.json`` (what ``ampx generate
+   outputs`` puts in ``amplify_outputs.json``) and ``api-auth.json`` (the API's auth modes as
+   CloudFormation would create them, with the API key's lifetime in days);
 3. writes ``versions.json`` (the Amplify packages that produced them).
 
     .venv/bin/python scripts/gen2_goldens.py [--node-modules DIR] [--work DIR] [CASE ...]
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +103,27 @@ def only(paths: list[Path], what: str) -> Path:
     return paths[0]
 
 
+def api_auth(out: Path) -> dict:
+    """The GraphQL API's auth as CloudFormation would create it: default and additional modes (with
+    their OIDC and Lambda settings; the user pool and Lambda references left out) and the API key's
+    lifetime in days."""
+    found: dict = {}
+    for template in out.glob("*.template.json"):
+        for resource in json.loads(template.read_text()).get("Resources", {}).values():
+            properties = resource.get("Properties", {})
+            if resource.get("Type") == "AWS::AppSync::GraphQLApi":
+                found["AuthenticationType"] = properties["AuthenticationType"]
+                found["AdditionalAuthenticationProviders"] = [
+                    {k: v for k, v in provider.items() if k not in ("LambdaAuthorizerConfig", "UserPoolConfig")}
+                    | ({"AuthorizerResultTtlInSeconds": provider["LambdaAuthorizerConfig"]["AuthorizerResultTtlInSeconds"]}
+                       if "LambdaAuthorizerConfig" in provider else {})
+                    for provider in properties.get("AdditionalAuthenticationProviders", [])
+                ]
+            if resource.get("Type") == "AWS::AppSync::ApiKey":
+                found["ApiKeyExpiresInDays"] = round((int(properties["Expires"]) - time.time()) / 86400)
+    return found
+
+
 def versions(node_modules: Path) -> dict[str, str]:
     found = {}
     for name in VERSIONED_PACKAGES:
@@ -125,6 +148,7 @@ def regenerate(case: str, node_modules: Path, work: Path) -> None:
     if synthesized != introspection:
         raise SystemExit(f"{case}: the helper's model introspection differs from the synthesized one")
     (target / "model-introspection.json").write_text(json.dumps(synthesized, indent=2) + "\n")
+    (target / "api-auth.json").write_text(json.dumps(api_auth(out), indent=2, sort_keys=True) + "\n")
     (target / "versions.json").write_text(json.dumps(versions(node_modules), indent=2, sort_keys=True) + "\n")
     print(f"{case}: {appsync.stat().st_size} bytes of AppSync SDL, {len(synthesized.get('models', {}))} models")
 

@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,24 @@ def test_the_golden_sdl_parses_as_appsync_schema() -> None:
         document = parse((GOLDEN / case / "appsync.graphql").read_text())
         names = {d.name.value for d in document.definitions if isinstance(d, ObjectTypeDefinitionNode)}
         assert {"Query", "Mutation"} <= names
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_auth_modes_equal_the_synthesized_api(case: str, tmp_path: Path) -> None:
+    """The modes the emulator enables are the GraphQL API's in the CDK synthesis: default, the set of
+    additional ones, OIDC settings, and the API key with its lifetime (or no API key)."""
+    expected = json.loads((GOLDEN / case / "api-auth.json").read_text())
+    auth = served_settings(case, (GOLDEN / case / "transform.graphql").read_text(), tmp_path).auth
+    providers = expected["AdditionalAuthenticationProviders"]
+    assert auth.default == expected["AuthenticationType"]
+    assert set(auth.additional) == {p["AuthenticationType"] for p in providers}
+    oidc = next((p["OpenIDConnectConfig"] for p in providers if p["AuthenticationType"] == "OPENID_CONNECT"), None)
+    if oidc is not None:
+        assert (auth.oidc.issuer, auth.oidc.client_id) == (oidc["Issuer"], oidc["ClientId"])
+        assert (auth.oidc.auth_ttl_seconds * 1000, auth.oidc.iat_ttl_seconds * 1000) == (oidc["AuthTTL"], oidc["IatTTL"])
+    if "ApiKeyExpiresInDays" in expected:
+        expires = auth.api_keys[0].expires
+        assert expires is not None
+        assert round((expires - datetime.now(UTC)) / timedelta(days=1)) == expected["ApiKeyExpiresInDays"]
+    else:
+        assert "API_KEY" not in auth.modes and auth.api_keys == ()

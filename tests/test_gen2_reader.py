@@ -126,6 +126,13 @@ def test_schema_amplify_rejects(node: str, tmp_path: Path) -> None:
         read_project(project)
 
 
+def test_resource_without_define_data(node: str, tmp_path: Path) -> None:
+    project = gen2_project_copy(GOLDEN / "notes" / "project", tmp_path / "no-data")
+    (project / "amplify/data/resource.ts").write_text("export const data = { schema: 'type Query { a: String }' };\n")
+    with pytest.raises(Gen2ProjectError, match=r"resource.ts exports no defineData\(\.\.\.\) result"):
+        read_project(project)
+
+
 def test_project_without_node_modules(tmp_path: Path) -> None:
     project = tmp_path / "fresh"
     (project / "amplify/data").mkdir(parents=True)
