@@ -40,7 +40,7 @@ def project(modes: dict[str, Any] | None, *, has_auth: bool, groups: tuple[str, 
         ({"oidcAuthorizationMode": {"oidcIssuerUrl": "https://idp.example.com"}}, False, "OPENID_CONNECT", ("AWS_IAM",)),
         ({"apiKeyAuthorizationMode": {}}, False, "API_KEY", ("AWS_IAM",)),
         ({"defaultAuthorizationMode": "oidc", "oidcAuthorizationMode": {}, "lambdaAuthorizationMode": {"function": "f"}},
-         True, "OPENID_CONNECT", ("AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "AWS_LAMBDA")),
+         True, "OPENID_CONNECT", ("AWS_LAMBDA", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM")),
     ],
 )
 def test_modes_follow_amplify(modes: dict[str, Any] | None, has_auth: bool, default: str, additional: tuple[str, ...]) -> None:

@@ -179,13 +179,13 @@ def test_the_golden_sdl_parses_as_appsync_schema() -> None:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_auth_modes_equal_the_synthesized_api(case: str, tmp_path: Path) -> None:
-    """The modes the emulator enables are the GraphQL API's in the CDK synthesis: default, the set of
-    additional ones, OIDC settings, and the API key with its lifetime (or no API key)."""
+    """The modes the emulator enables are the GraphQL API's in the CDK synthesis: default, the
+    additional ones in their order, OIDC settings, and the API key with its lifetime (or no API key)."""
     expected = json.loads((GOLDEN / case / "api-auth.json").read_text())
     auth = served_settings(case, (GOLDEN / case / "transform.graphql").read_text(), tmp_path).auth
     providers = expected["AdditionalAuthenticationProviders"]
     assert auth.default == expected["AuthenticationType"]
-    assert set(auth.additional) == {p["AuthenticationType"] for p in providers}
+    assert list(auth.additional) == [p["AuthenticationType"] for p in providers]  # amplify_outputs keeps this order
     oidc = next((p["OpenIDConnectConfig"] for p in providers if p["AuthenticationType"] == "OPENID_CONNECT"), None)
     if oidc is not None:
         assert (auth.oidc.issuer, auth.oidc.client_id) == (oidc["Issuer"], oidc["ClientId"])

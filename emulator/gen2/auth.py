@@ -76,18 +76,17 @@ def gen2_auth(project: Gen2Project) -> Gen2Auth:
     api_key = (modes or {}).get("apiKeyAuthorizationMode")
     # JavaScript truthiness: an empty {} configures the mode
     api_key_on = api_key is not None or default == "apiKey" or (modes is None and not project.has_auth)
-    enabled = [MODE_NAMES[default]]
-    if api_key_on:
-        enabled.append("API_KEY")
-    if project.has_auth:
-        enabled.append("AMAZON_COGNITO_USER_POOLS")
-    enabled.append("AWS_IAM")
     lambda_mode = (modes or {}).get("lambdaAuthorizationMode")
-    if lambda_mode is not None:
-        enabled.append("AWS_LAMBDA")
     oidc = (modes or {}).get("oidcAuthorizationMode")
-    if oidc is not None:
-        enabled.append("OPENID_CONNECT")
+    # the order Amplify's construct lists them in (authorization-modes.ts), the default first
+    enabled = [
+        MODE_NAMES[default],
+        *(["API_KEY"] if api_key_on else []),
+        *(["AWS_LAMBDA"] if lambda_mode is not None else []),
+        *(["OPENID_CONNECT"] if oidc is not None else []),
+        *(["AMAZON_COGNITO_USER_POOLS"] if project.has_auth else []),
+        "AWS_IAM",
+    ]
     ordered = list(dict.fromkeys(enabled))
     days = (api_key or {}).get("expiresInDays", DEFAULT_API_KEY_DAYS) if api_key_on else None
     return Gen2Auth(
