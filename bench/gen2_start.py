@@ -4,7 +4,9 @@ Each run spawns ``python -m emulator serve examples/gen2-notes --in-memory`` in 
 (as a user would: new interpreter, the project's ``resource.ts`` read by the Node helper, then the
 transform, tables and server) with ``[gen2] loader = "fast"`` (a shim instead of
 ``@aws-amplify/backend``, no CDK) or ``"real"`` (the project's own ``@aws-amplify/backend``), and
-polls ``listProfiles`` with the API key until it answers. Needs ``npm ci`` in examples/gen2-notes.
+polls ``listProfiles`` with the API key until it answers. The Gen 1 example's cold start
+(``bench.coldstart``) runs between them as a baseline under the same machine load. Needs ``npm ci``
+in examples/gen2-notes.
 
     .venv/bin/python -m bench.gen2_start [--starts N]
 """
@@ -19,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import coldstart
 from bench.coldstart import first_answer
 from bench.server import ROOT
 from bench.stats import Figure
@@ -54,12 +57,16 @@ def one_start(loader: str) -> float:
 
 
 def run(starts: int) -> dict[str, Figure]:
-    """Both loaders, one warm-up start each (the OS file cache warm, as on a developer's machine)."""
-    figures = {}
-    for loader in ("fast", "real"):
-        one_start(loader)
-        figures[loader] = Figure.of([one_start(loader) for _ in range(starts)])
-    return figures
+    """Both loaders, one warm-up start each (the OS file cache warm, as on a developer's machine),
+    interleaved with the Gen 1 example's cold start as a baseline measured under the same load."""
+    samples: dict[str, list[float]] = {"fast": [], "real": [], "gen1 baseline": []}
+    one_start("fast")
+    one_start("real")
+    for _ in range(starts):
+        samples["fast"].append(one_start("fast"))
+        samples["real"].append(one_start("real"))
+        samples["gen1 baseline"].append(coldstart.one_start()[0])
+    return {name: Figure.of(values) for name, values in samples.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (EXAMPLE / "node_modules" / "@aws-amplify" / "backend").is_dir():
         raise SystemExit(f"run `npm ci` in {EXAMPLE} first")
     for loader, figure in run(args.starts).items():
-        print(f"Gen 2 start to first answer, {loader} loader: {figure.text(2, ' s')} over {figure.rounds} starts")
+        print(f"start to first answer, {loader}: {figure.text(2, ' s')} over {figure.rounds} starts")
 
 
 if __name__ == "__main__":
