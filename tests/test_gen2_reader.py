@@ -69,6 +69,12 @@ def test_functions_and_handlers_are_described_for_the_runners(projects: dict[str
     assert project.loader == "fast"
 
 
+def test_a_relative_project_path_is_read_from_the_project_folder(node: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(GEN2_EXAMPLE.parent)
+    project = read_project(Path(GEN2_EXAMPLE.name))
+    assert project.root == GEN2_EXAMPLE and "type Profile @model" in project.sdl
+
+
 def test_auth_resource_groups_and_modes(projects: dict[str, Path]) -> None:
     project = read_project(projects["auth-rules"])
     assert project.groups == ("Admin", "Editors") and project.has_auth

@@ -102,6 +102,7 @@ def _command(node: str, loader: str, out: Path, data: Path, auth: Path | None, i
 
 def run_helper(root: Path, loader: str, *, introspection: bool = False) -> dict[str, Any]:
     """The helper's JSON answer for the project at ``root`` (an ``error`` key when it failed)."""
+    root = root.resolve()  # the helper runs in the project folder: every path it gets is absolute
     data = data_resource(root)
     if data is None:
         raise Gen2ProjectError(f"{root}: no amplify/data/resource.ts")
@@ -166,6 +167,7 @@ def read_project(root: Path, loader: str = "fast", *, introspection: bool = Fals
     """The Gen 2 project at ``root`` as ``Gen2Project``; ``Gen2ProjectError`` with one clear message."""
     if loader not in LOADERS:
         raise Gen2ProjectError(f"unknown Gen 2 loader {loader!r}; expected one of {', '.join(LOADERS)}")
+    root = root.resolve()
     answer = run_helper(root, loader, introspection=introspection)
     error = answer.get("error")
     if error and loader == "fast" and _shim_gap(error) and installed_package(root, "@aws-amplify/backend"):
