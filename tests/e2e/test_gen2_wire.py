@@ -8,6 +8,7 @@ Node and the example's ``npm ci`` (kept between runs) come from ``tests/node_pro
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -83,7 +84,7 @@ def test_amplify_v6_client_models_work_against_the_example(node: str, example: R
     done = subprocess.run(
         [node, "gen2_models_client.mjs", str(client_dir / "amplify_outputs.json")],
         cwd=JS_DIR, capture_output=True, text=True, timeout=SCRIPT_TIMEOUT_S, check=False,
-        env={"PATH": "/usr/bin:/bin", "APPSYNC_AUTH_TOKEN": token, "CLIENT_TIMEOUT_MS": "20000"},
+        env={"PATH": os.environ.get("PATH", ""), "APPSYNC_AUTH_TOKEN": token, "CLIENT_TIMEOUT_MS": "20000"},
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     assert lines, f"no result line\nstdout: {done.stdout}\nstderr: {done.stderr}"
