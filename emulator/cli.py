@@ -8,13 +8,16 @@ exit with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from emulator.amplify.merge import resolve_project
+from emulator.gen2.merge import gen2_project, resolve_gen2_project
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
@@ -106,6 +109,13 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         raise ConfigError(f"{config_path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, "
                           f"got {settings.dynamodb_endpoint!r}")
     settings, from_project = resolve_project(settings, getattr(args, "path", None), getattr(args, "api", None))
+    if not from_project:
+        settings, from_project = resolve_gen2_project(
+            settings,
+            getattr(args, "path", None),
+            getattr(args, "data_dir", None) or settings.data_dir,
+            introspection=getattr(args, "write_client_config", None) is not None,
+        )
     overrides: dict[str, object] = {}
     if getattr(args, "path", None) and not from_project:
         overrides["schema"] = args.path
@@ -130,11 +140,24 @@ def _claims(pairs: list[str]) -> dict[str, str]:
     return claims
 
 
+def warn_about_undefined_groups(settings: Settings, groups: tuple[str, ...]) -> None:
+    """In a Gen 2 project, a group its ``defineAuth`` does not define is worth a word (the token is still made)."""
+    project = gen2_project(settings)
+    if project is None or project.auth_resource is None:
+        return
+    defined = ", ".join(project.groups) or "none"
+    where = project.auth_resource.relative_to(project.root)
+    for group in groups:
+        if group not in project.groups:
+            print(f"appsync-emulator: group {group!r} is not defined in {where} (defined: {defined})", file=sys.stderr)
+
+
 def run_token(args: argparse.Namespace) -> int:
     from emulator.auth.tokens import mint_token
 
     settings = resolve_settings(args)
     groups = tuple(g for g in args.groups.split(",") if g)
+    warn_about_undefined_groups(settings, groups)
     print(
         mint_token(
             settings.auth,
@@ -153,13 +176,26 @@ def run_token(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """Serve. The server's modules (a second or more of imports) load in a thread while the settings
+    are resolved, which for an Amplify Gen 2 project is mostly waiting for the Node helper."""
+    server_modules = threading.Thread(target=importlib.import_module, args=("emulator.server",), daemon=True)
+    server_modules.start()
+    logging.basicConfig(level=(args.log_level or "info").upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = resolve_settings(args)
+    server_modules.join()
     from emulator.server import serve
 
-    settings = resolve_settings(args)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.write_client_config:
         write_client_config(args.write_client_config, settings)
-    return serve(settings, None if args.no_reload else (lambda: resolve_settings(args)))
+    return serve(settings, None if args.no_reload else (lambda: reload_settings(args)))
+
+
+def reload_settings(args: argparse.Namespace) -> Settings:
+    """Settings for a hot reload; a Gen 2 project's client config follows its models."""
+    settings = resolve_settings(args)
+    if args.write_client_config and gen2_project(settings) is not None:
+        write_client_config(args.write_client_config, settings)
+    return settings
 
 
 def write_client_config(directory: Path, settings: Settings) -> None:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,7 @@ class ClientApi:
     default_mode: str
     additional_modes: tuple[str, ...]
     api_key: str | None
+    model_introspection: Mapping[str, Any] | None = None  # Gen 2 projects: the served models
 
 
 def first_valid_api_key(auth: AuthSettings, now: datetime | None = None) -> str | None:
@@ -64,15 +66,19 @@ def first_valid_api_key(auth: AuthSettings, now: datetime | None = None) -> str 
 
 def client_api(settings: Settings) -> ClientApi:
     """The API as the running emulator serves it (``settings`` with credentials filled in)."""
+    from emulator.gen2.merge import gen2_project
+
     amplify = settings.extra.get("amplify") or {}
+    gen2 = gen2_project(settings)
     auth = settings.auth
     return ClientApi(
-        name=str(amplify.get("api") or settings.api_id),
+        name=str(amplify.get("api") or (gen2.api_name if gen2 else settings.api_id)),
         graphql_url=f"{'https' if settings.tls else 'http'}://{settings.public_host}:{settings.port}/graphql",
         region=auth.iam.region,
         default_mode=auth.default,
         additional_modes=tuple(m for m in auth.modes if m != auth.default),
         api_key=first_valid_api_key(auth) if "API_KEY" in auth.modes else None,
+        model_introspection=gen2.model_introspection if gen2 else None,
     )
 
 
@@ -143,7 +149,8 @@ def update_amplify_configuration(existing: dict[str, Any] | None, api: ClientApi
 
 
 def update_amplify_outputs(existing: dict[str, Any] | None, api: ClientApi) -> dict[str, Any]:
-    """Gen2 ``data``: endpoint, region, auth modes and key; ``model_introspection`` is kept."""
+    """Gen2 ``data``: endpoint, region, auth modes and key; ``model_introspection`` is kept, or
+    replaced by the served one for a Gen 2 project (what ``generateClient<Schema>()`` builds on)."""
     document = dict(existing or {})
     document.setdefault("version", OUTPUTS_VERSION)
     data = {k: v for k, v in (document.get("data") or {}).items() if k != "api_key"}
@@ -155,6 +162,8 @@ def update_amplify_outputs(existing: dict[str, Any] | None, api: ClientApi) -> d
     )
     if api.api_key:
         data["api_key"] = api.api_key
+    if api.model_introspection is not None:
+        data["model_introspection"] = api.model_introspection
     document["data"] = data
     return document
 
@@ -191,6 +200,10 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step; an unchanged file is left alone (no event for
+    file watchers, such as hot reload when the files live in a watched folder)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

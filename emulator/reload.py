@@ -20,6 +20,7 @@ import anyio.to_thread
 import watchfiles
 
 from emulator.app import Generation, StartupError, build_generation
+from emulator.gen2.merge import gen2_project
 from emulator.settings import ConfigError, Settings
 from emulator.state import AppState
 
@@ -30,8 +31,11 @@ SettingsLoader = Callable[[], Settings]
 
 def watched_paths(settings: Settings) -> list[Path]:
     """The schema (file or folder), the config file and the files its custom resolvers name
-    (their folders), and the Amplify API folder, as they exist now."""
-    paths = [p for p in (settings.schema, settings.config_file) if p is not None]
+    (their folders), and the Amplify API folder, as they exist now; for a Gen 2 project its
+    ``amplify/`` folder instead of the schema generated from it."""
+    gen2 = gen2_project(settings)
+    schema = gen2.root / "amplify" if gen2 else settings.schema
+    paths = [p for p in (schema, settings.config_file) if p is not None]
     project = settings.extra.get("amplify", {}).get("api_dir") if isinstance(settings.extra.get("amplify"), dict) else None
     if project:
         paths.append(Path(project))
@@ -42,12 +46,14 @@ def watched_paths(settings: Settings) -> list[Path]:
     return [p.resolve() for p in paths if p.exists()]
 
 
-#: files whose change means a new API: the schema, the config, stacks, templates and resolver code
-RELEVANT_SUFFIXES = (".graphql", ".toml", ".json", ".vtl", ".js", ".mjs")
+#: files whose change means a new API: the schema, the config, stacks, templates, resolver and
+#: Gen 2 project code
+_SOURCE_SUFFIXES = (".graphql", ".toml", ".json", ".vtl", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
 
 
 def _relevant(change: tuple[watchfiles.Change, str]) -> bool:
-    return change[1].endswith(RELEVANT_SUFFIXES)
+    name = change[1]
+    return name.endswith(_SOURCE_SUFFIXES) and "node_modules" not in Path(name).parts
 
 
 class Reloader:

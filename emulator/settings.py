@@ -143,6 +143,7 @@ class Settings:
     limits: LimitsSettings = LimitsSettings()
     config_file: Path | None = None
     log_level: str = "info"
+    gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
     extra: dict[str, Any] = field(default_factory=dict)
     custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
 
@@ -378,8 +379,9 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits",
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits", "gen2",
             "data_sources", "resolvers", "pipeline_functions"}
+GEN2_LOADERS = ("fast", "real")
 
 
 def load_config(path: Path) -> Settings:
@@ -411,6 +413,7 @@ def load_config(path: Path) -> Settings:
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         limits=_limits(top),
+        gen2_loader=top.sub("gen2", {"loader"}).choice("loader", "fast", GEN2_LOADERS) or "fast",
         config_file=path.resolve(),
         custom=read_custom_config(top),
     )

@@ -1,6 +1,6 @@
 """Comparing two AppSync schemas as clients see them: by introspection, order aside.
 
-Shared by the golden tests and the conformance tests. Introspection shows types, fields,
+Shared by the golden tests (Gen 1 and Gen 2) and the conformance tests. Introspection shows types, fields,
 arguments, input fields, enum values, union members and interfaces (descriptions and order
 ignored); it does not show applied directives, so the ``@aws_*``/``@aws_subscribe`` directives
 on every object type and field are compared from the SDL's AST.

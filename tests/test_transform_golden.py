@@ -1,8 +1,6 @@
 """The transform's AppSync schema equals Amplify's own output for every golden case.
 
-Compared by introspection (types, fields, arguments, input fields, enum values; order and
-descriptions ignored) and, since introspection does not show applied directives, by the
-``@aws_*``/``@aws_subscribe`` directives on every type and field of the SDL's AST.
+Compared as ``tests/schema_compare.py`` does: introspection, then the applied ``@aws_*`` directives.
 """
 
 from __future__ import annotations

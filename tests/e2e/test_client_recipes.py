@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives import serialization
 
 from emulator.testing import RunningEmulator, start_emulator
 from tests.cognito_pool import FakePool, JwksServer, serve_pool
-from tests.e2e.tools import CHROMIUM_FLAGS, JS_DIR, chromium_path, node_major, node_with_dependencies
+from tests.e2e.tools import CHROMIUM_FLAGS, JS_DIR, chromium_path, node_with_dependencies
 from tests.fixtures.clients import (
     API_KEY,
     APP_CLIENT_ID,
@@ -52,6 +52,7 @@ from tests.fixtures.clients import (
     USER_POOL_ID,
     start_clients_emulator,
 )
+from tests.node_projects import node_major
 from tests.paths import ROOT
 
 RECIPES = ROOT / "examples" / "clients"
