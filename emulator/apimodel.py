@@ -169,6 +169,15 @@ class RootField:
 
 
 @dataclass(frozen=True)
+class SearchSpec:
+    """A ``@searchable`` model's search query (``RootField`` kind ``search``)."""
+
+    model: str
+    query: str
+    declared_fields: tuple[str, ...] = ()  # fields written in the schema (aggregations without @auth)
+
+
+@dataclass(frozen=True)
 class ApiModel:
     """The transform's output: AppSync schema text plus what serves each part of it."""
 
@@ -183,6 +192,7 @@ class ApiModel:
     # v2 flag populateOwnerFieldForStaticGroupAuth: a create authorized by a static group still fills
     # in the owner field (off: only an owner-authorized create does)
     populate_owner_field_for_static_group_auth: bool = True
+    searches: dict[str, SearchSpec] = field(default_factory=dict)  # @searchable: by query name
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

@@ -82,9 +82,10 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
     searchable = read_searchable(schema, options.pluralizes_in_english(dialect.version))
     check_searchable(searchable, planned.auth, schema, dialect.version)
-    roots += add_searchable(document, searchable, {p.name: p for p in planned.models}, planned.auth, dialect.version,
-                            options.default_provider, schema.sandbox and dialect.version == "v2",
-                            options.iam_access and dialect.version == "v2")
+    search_roots, searches = add_searchable(
+        document, searchable, {p.name: p for p in planned.models}, planned.auth, dialect.version,
+        options.default_provider, schema.sandbox and dialect.version == "v2", options.iam_access and dialect.version == "v2")
+    roots += search_roots
     for plan in planned.models:  # after every model, so each connection type exists
         propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives(), dialect)
     for argument in planned.effects.sort_arguments:
@@ -104,4 +105,5 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         unresolved=unresolved_fields(schema),
         populate_owner_field_for_static_group_auth=(dialect.version == "v2"
                                                     and options.populate_owner_field_for_static_group_auth),
+        searches={spec.query: spec for spec in searches},
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from emulator.apimodel import Provider, RootField, TransformerVersion
+from emulator.apimodel import Provider, RootField, SearchSpec, TransformerVersion
 from emulator.transform.access import service_directives
 from emulator.transform.auth import ModelAuth
 from emulator.transform.document import Argument, OutField, OutputDocument, OutType
@@ -166,12 +166,13 @@ def _arguments(model: str, version: TransformerVersion) -> list[Argument]:
 
 def add_searchable(document: OutputDocument, models: tuple[SearchableModel, ...], plans: dict[str, ModelPlan],
                    auth: dict[str, ModelAuth], version: TransformerVersion, default: Provider,
-                   sandbox: bool, iam_access: bool) -> list[RootField]:
-    """The search queries and their types; returns their ``RootField``s (kind ``search``)."""
+                   sandbox: bool, iam_access: bool) -> tuple[list[RootField], list[SearchSpec]]:
+    """The search queries and their types; returns their ``RootField``s (kind ``search``) and specs."""
     roots: list[RootField] = []
+    specs: list[SearchSpec] = []
     searched = [m for m in models if m.query]
     if not searched:
-        return roots
+        return roots, specs
     _scalar_inputs(document)
     if version == "v2":
         _aggregate_types(document)
@@ -184,12 +185,15 @@ def add_searchable(document: OutputDocument, models: tuple[SearchableModel, ...]
         connection = _connection(document, searchable.model, version)
         directives = model_auth.operation_directives("search")
         query.add_field(OutField(searchable.query, connection, _arguments(searchable.model, version), directives))
-        if model_auth.matrix is not None:
-            document.types[connection].add_directives(directives)
+        connection_type = document.get(connection)
+        if model_auth.matrix is not None and connection_type is not None:
+            connection_type.add_directives(directives)
         roots.append(RootField("Query", searchable.query, "search", searchable.model))
+        declared = tuple(f.name for f in plan.source.fields) if plan.source else ()
+        specs.append(SearchSpec(searchable.model, searchable.query, declared))
     if version == "v2":
         _aggregate_directives(document, models, auth, default, sandbox, iam_access)
-    return roots
+    return roots, specs
 
 
 def _aggregate_directives(document: OutputDocument, models: tuple[SearchableModel, ...], auth: dict[str, ModelAuth],
@@ -207,4 +211,6 @@ def _aggregate_directives(document: OutputDocument, models: tuple[SearchableMode
     if providers:
         directives += [d for d in service_directives(providers, default, iam_access) if d not in directives]
     for name in AGGREGATE_RESULT_TYPES:
-        document.types[name].add_directives(directives)
+        result_type = document.get(name)
+        if result_type is not None:
+            result_type.add_directives(directives)
