@@ -33,7 +33,7 @@ def resolve_root(ctx: ResolverContext, root: RootField, args: Mapping[str, Any])
         remember_siblings(ctx, result["items"])
         return result
     if root.kind == "search":
-        result = search_items(ctx, model, args)
+        result = search_items(ctx, model, args, root.name)
         remember_siblings(ctx, result["items"])
         return result
     if root.kind in WRITERS:

@@ -47,6 +47,16 @@ def check_aggregation(index: SearchIndex, aggregation: Aggregation) -> None:
                        f"[{aggregation.type}]")
 
 
+def _term_counts(index: SearchIndex, name: str, documents: set[int]) -> dict[Any, int]:
+    """Documents per value: from the inverted lists when the field has few values, else by document."""
+    lists = index.values.get(name, {})
+    if len(lists) * 4 < len(documents):
+        counts = {value: len(members & documents) for value, members in lists.items()}
+        return {value: count for value, count in counts.items() if count}
+    column = index.columns.get(name, {})
+    return Counter(value for o in documents if o in column for value in set(column[o]))
+
+
 def aggregate(index: SearchIndex, matched: set[int], aggregation: Aggregation) -> dict[str, Any]:
     """OpenSearch's result body for one aggregation: ``{"buckets": [...]}`` or ``{"value": x}``."""
     kind = index.kinds.get(aggregation.field)
@@ -54,13 +64,13 @@ def aggregate(index: SearchIndex, matched: set[int], aggregation: Aggregation) -
     if not isinstance(aggregation.filter, MatchAll):
         documents = matched & aggregation.filter.matches(index)
     if kind is None or (aggregation.keyword and kind != "text"):
-        values_of: list[tuple[Any, ...]] = []  # an unmapped field: nothing to aggregate
-    else:
-        values_of = [index.docs[o].fields[aggregation.field].values for o in documents]
+        documents = set()  # an unmapped field: nothing to aggregate
     if aggregation.type == "terms":
-        counts = Counter(value for values in values_of for value in set(values))
-        ranked = sorted(counts.items(), key=lambda entry: (-entry[1], entry[0]))[:TERMS_SIZE]
+        ranked = sorted(_term_counts(index, aggregation.field, documents).items(),
+                        key=lambda entry: (-entry[1], entry[0]))[:TERMS_SIZE]
         return {"buckets": [{"key": key, "doc_count": count} for key, count in ranked]}
+    column = index.columns.get(aggregation.field, {})
+    values_of = [column[o] for o in documents if o in column]
     if aggregation.type == "cardinality":
         return {"value": len({value for values in values_of for value in values})}
     numbers = [float(value) for values in values_of for value in values]

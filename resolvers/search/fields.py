@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from emulator.apimodel import ModelSpec
@@ -58,15 +59,22 @@ class IndexedField:
     exists: bool = False
 
 
+_MISSING = IndexedField(())
+
+
 def index_field(kind: FieldKind, raw: Any) -> IndexedField:
     """The indexed form of a stored value; values the mapping cannot take are left out (OpenSearch
     would refuse the whole document; here the rest of the item stays searchable)."""
+    if kind == "text" and isinstance(raw, str):
+        return IndexedField((raw,) if len(raw) <= KEYWORD_IGNORE_ABOVE else (), (analyze(raw),), True)
+    if raw is None:
+        return _MISSING
     elements = [e for e in (raw if isinstance(raw, list | tuple | set | frozenset) else [raw]) if e is not None]
     if kind == "text":
         strings = [e if isinstance(e, str) else _text(e) for e in elements]
         strings = [s for s in strings if s is not None]
         keywords = tuple(s for s in strings if len(s) <= KEYWORD_IGNORE_ABOVE)
-        return IndexedField(keywords, tuple(tuple(analyze(s)) for s in strings), bool(strings))
+        return IndexedField(keywords, tuple(analyze(s) for s in strings), bool(strings))
     values = []
     for element in elements:
         try:
@@ -121,7 +129,18 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d
                    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$")
 
 
+@lru_cache(maxsize=4096)
+def _cached_date_millis(text: str, round_up: bool) -> int:
+    return _date_millis(text, round_up)
+
+
 def date_millis(value: Any, round_up: bool = False) -> int:
+    if isinstance(value, str):
+        return _cached_date_millis(value, round_up)
+    return _date_millis(value, round_up)
+
+
+def _date_millis(value: Any, round_up: bool = False) -> int:
     """``strict_date_optional_time||epoch_millis``: an ISO date or date-time, or epoch millis.
 
     Missing components are the first instant (or, with ``round_up``, the last millisecond) of the

@@ -26,14 +26,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.resolvers.search.errors import BadQuery
-from emulator.resolvers.search.query import Bool, Exists, Match, Pattern, Query, Range, Term
+from emulator.resolvers.search.query import Bool, Exists, Match, MatchAll, Pattern, Query, Range, Term
 
 _EMPTY = "query malformed, empty clause found"
 
 
 def filter_query(filter_input: Mapping[str, Any]) -> Query:
-    """The query for a ``Searchable<X>FilterInput`` (not empty)."""
-    return _combined(_clauses(filter_input))
+    """The query for a ``Searchable<X>FilterInput`` (not empty; null conditions are left out)."""
+    clauses = _clauses(filter_input)
+    return _combined(clauses) if clauses or not filter_input else MatchAll()
 
 
 def _combined(clauses: list[Query]) -> Query:
@@ -54,6 +55,8 @@ def _clauses(filter_input: Mapping[str, Any]) -> list[Query]:
             clauses.append(Bool(must=parts) if key == "and" else Bool(should=parts, minimum_should_match=1))
         elif key == "not":
             clauses.append(Bool(must_not=(_combined(_clauses(value)),)))
+        elif value and all(condition is None for condition in value.values()):
+            continue  # only null conditions: nothing asked of this field
         else:
             clauses.append(_combined(_conditions(key, value)))
     return clauses

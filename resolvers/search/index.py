@@ -9,8 +9,10 @@ Per field it keeps what the queries need without looking at every document:
 
 * ``terms``: token -> documents (text fields), for ``match``, phrases and term-level queries;
 * ``values``: exact value -> documents (``.keyword`` strings, numbers, dates, booleans), for
-  ``eq`` and ranges;
-* ``present``: the documents where the field has a value, for ``exists``.
+  ``eq``, ranges and ``terms`` aggregations;
+* ``columns``: document -> its values, and ``lowest``/``highest`` document -> its smallest and
+  largest value, for sorting and metrics (a document without values is in none of them, which
+  also answers ``exists``).
 
 Not thread-safe on its own: ``SearchService`` serialises access to each index.
 """
@@ -32,6 +34,7 @@ class Document:
     ordinal: int
     key: Key
     source: Item
+    tokens: dict[str, tuple[tuple[str, ...], ...]]  # text fields: each element's tokens, in order
     fields: dict[str, IndexedField]
 
 
@@ -49,6 +52,9 @@ class SearchIndex:
         self._by_key: dict[Key, int] = {}
         self.terms: dict[str, dict[str, set[int]]] = {name: {} for name, kind in kinds.items() if kind == "text"}
         self.values: dict[str, dict[Any, set[int]]] = {name: {} for name in kinds}
+        self.columns: dict[str, dict[int, tuple[Any, ...]]] = {name: {} for name in kinds}
+        self.lowest: dict[str, dict[int, Any]] = {name: {} for name in kinds}
+        self.highest: dict[str, dict[int, Any]] = {name: {} for name in kinds}
         self.present: dict[str, set[int]] = {name: set() for name in kinds}
         self._next = 0
 
@@ -64,12 +70,17 @@ class SearchIndex:
         ordinal = self._next
         self._next += 1
         fields = {name: index_field(kind, item.get(name)) for name, kind in self.kinds.items()}
-        self.docs[ordinal] = Document(ordinal, key, item, fields)
+        tokens = {name: indexed.tokens for name, indexed in fields.items() if indexed.tokens}
+        self.docs[ordinal] = Document(ordinal, key, item, tokens, fields)
         self._by_key[key] = ordinal
         for name, indexed in fields.items():
             if indexed.exists:
                 self.present[name].add(ordinal)
-            _add_all(self.values[name], set(indexed.values), ordinal)
+            if indexed.values:
+                self.columns[name][ordinal] = indexed.values
+                self.lowest[name][ordinal] = min(indexed.values)
+                self.highest[name][ordinal] = max(indexed.values)
+                _add_all(self.values[name], set(indexed.values), ordinal)
             if indexed.tokens:
                 _add_all(self.terms[name], {t for element in indexed.tokens for t in element}, ordinal)
 
@@ -80,6 +91,8 @@ class SearchIndex:
         document = self.docs.pop(ordinal)
         for name, indexed in document.fields.items():
             self.present[name].discard(ordinal)
+            for per_document in (self.columns[name], self.lowest[name], self.highest[name]):
+                per_document.pop(ordinal, None)
             _discard_all(self.values[name], set(indexed.values), ordinal)
             if indexed.tokens:
                 _discard_all(self.terms[name], {t for element in indexed.tokens for t in element}, ordinal)

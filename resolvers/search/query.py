@@ -169,7 +169,7 @@ def _phrase(index: SearchIndex, name: str, positions: list[list[str]]) -> set[in
     if len(positions) == 1:
         return candidates or set()
     wanted = [set(alternatives) for alternatives in positions]
-    return {o for o in candidates or () if _has_sequence(index.docs[o].fields[name].tokens, wanted)}
+    return {o for o in candidates or () if _has_sequence(index.docs[o].tokens.get(name, ()), wanted)}
 
 
 def _has_sequence(elements: tuple[tuple[str, ...], ...], wanted: list[set[str]]) -> bool:

@@ -45,8 +45,16 @@ TRACK_TOTAL_HITS = 10_000
 ERROR_TYPE = "Elasticsearch:UserIllegalArgumentException"
 
 
-def search_items(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> dict[str, Any]:
-    """AppSync's result for ``searchX``: ``{items, nextToken, total[, aggregateItems]}``."""
+def search_items(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], label: str) -> dict[str, Any]:
+    """AppSync's result for ``searchX``: ``{items, nextToken, total[, aggregateItems]}``; the
+    request log counts the matches as read and the page as returned."""
+    result = _search(ctx, model, args)
+    ctx.stats.record(label, model.name, result["total"] or 0, len(result["items"]), _limit(args),
+                     result["nextToken"] is not None, None)
+    return result
+
+
+def _search(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> dict[str, Any]:
     if ctx.search is None:
         raise AppSyncError("Search is not available in this context.", "AppSyncEmulator:NoSearchService")
     auth_filter = ctx.policy.read_filter(model, "search", ctx.identity)

@@ -41,21 +41,27 @@ def check_sortable(index: SearchIndex, sort: Sequence[SortField]) -> None:
                            f"load field data by uninverting the inverted index.")
 
 
+def _sort_values(index: SearchIndex, spec: SortField) -> dict[int, Any]:
+    """Document -> the value it sorts by on ``spec`` (absent when it has none)."""
+    return (index.highest if spec.descending else index.lowest)[spec.name]
+
+
 def sort_value(index: SearchIndex, ordinal: int, spec: SortField) -> Any:
     """The value a document sorts by on ``spec`` (None when it has none)."""
-    values = index.docs[ordinal].fields[spec.name].values
-    if not values:
-        return None
-    return max(values) if spec.descending else min(values)
+    return _sort_values(index, spec).get(ordinal)
 
 
 def sorted_hits(index: SearchIndex, matched: set[int], sort: Sequence[SortField]) -> list[int]:
-    """``matched`` in sort order; full ties keep index order."""
+    """``matched`` in sort order; full ties keep index order (one stable sort per field, last first)."""
     ordered = sorted(matched)
     for spec in reversed(sort):
-        present = [o for o in ordered if index.docs[o].fields[spec.name].values]
-        missing = [o for o in ordered if not index.docs[o].fields[spec.name].values]
-        present.sort(key=lambda o, s=spec: sort_value(index, o, s), reverse=spec.descending)
+        values = _sort_values(index, spec)
+        present = [o for o in ordered if o in values]
+        if len(present) < len(ordered):
+            missing = [o for o in ordered if o not in values]
+        else:
+            missing = []
+        present.sort(key=values.__getitem__, reverse=spec.descending)
         ordered = present + missing
     return ordered
 
