@@ -106,7 +106,7 @@ def build_state(settings: Settings) -> AppState:
         raise StartupError(str(exc)) from exc
     search = SearchService(engine.client(), engine.streams_client())
     searchable = generation.executor.executable.api
-    search.warm_up([searchable.models[s.model] for s in searchable.searches.values()], settings.table_name)
+    search.start([searchable.models[s.model] for s in searchable.searches.values()], settings.table_name)
     return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started, search=search)
 
 

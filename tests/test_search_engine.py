@@ -157,8 +157,9 @@ def test_total_is_capped_like_track_total_hits(index: SearchIndex) -> None:
     assert run_search(index, SearchRequest(query=MatchAll(), sort=(), size=0)).total == 4
 
 
-def _aggregate(index: SearchIndex, *aggregations: Aggregation, query: Query = MatchAll()) -> dict:
-    return run_search(index, SearchRequest(query=query, sort=(), size=0, aggregations=aggregations)).aggregations
+def _aggregate(index: SearchIndex, *aggregations: Aggregation, query: Query | None = None) -> dict:
+    request = SearchRequest(query=query or MatchAll(), sort=(), size=0, aggregations=aggregations)
+    return run_search(index, request).aggregations
 
 
 def test_aggregations(index: SearchIndex) -> None:

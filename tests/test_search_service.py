@@ -4,6 +4,7 @@ built from a scan, then every write read from the table's DynamoDB stream, whoev
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -100,8 +101,36 @@ def test_a_changed_model_gets_a_fresh_index(dynamodb_client: Any, streams: Any, 
     assert _ids(service, table, "hello", WIDER) == ["a"]
 
 
-def test_warm_up_builds_in_the_background(dynamodb_client: Any, streams: Any, table: str) -> None:
+def test_the_background_thread_builds_and_follows(dynamodb_client: Any, streams: Any, table: str) -> None:
     _put(dynamodb_client, table, id="a", text="warm")
     service = SearchService(dynamodb_client, streams)
-    service.warm_up([MODEL], lambda _model: table).join(timeout=30)
-    assert len(service.table(MODEL, table).index) == 1
+    service.start([MODEL], lambda _model: table)
+    search = service.table(MODEL, table)
+    try:
+        assert _eventually(lambda: len(search.index) == 1)
+        _put(dynamodb_client, table, id="b", text="followed")
+        assert _eventually(lambda: len(search.index) == 2)  # no search needed to take it in
+    finally:
+        service.close()
+
+
+def test_a_search_after_a_bulk_load_answers_within_its_budget(dynamodb_client: Any, streams: Any, table: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("emulator.resolvers.search.stream.RECORDS_PER_PAGE", 5)
+    service = SearchService(dynamodb_client, streams)
+    search = service.table(MODEL, table)
+    assert search.catch_up() is True
+    for n in range(20):
+        _put(dynamodb_client, table, id=f"bulk{n}", text="bulk")
+    request = SearchRequest(filter_query({"text": {"match": "bulk"}}), ())
+    assert search.search(request, budget_s=0).total < 20  # answered from the index as far as it got
+    assert search.search(request).total == 20
+
+
+def _eventually(check: Any, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False

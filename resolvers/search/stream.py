@@ -7,10 +7,10 @@ the engine behind its API and follows writes from GraphQL, the DynamoDB endpoint
 ``import`` alike.
 
 ``TableFeed`` starts at the stream's end (``LATEST``, taken before the table is scanned, so no
-write falls between the scan and the feed) and returns the records written since. Closed shards
-are followed into their children. When the stream cannot be followed from where the feed was
-(iterator expired, records trimmed, stream gone) it raises ``StreamGone``: the caller rebuilds
-from a scan.
+write falls between the scan and the feed) and hands out the records written since, a page at a
+time. Closed shards are followed into their children. When the stream cannot be followed from
+where the feed was (iterator expired, records trimmed, stream gone) it raises ``StreamGone``: the
+caller rebuilds from a scan.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-RECORDS_PER_CALL = 1000
+RECORDS_PER_PAGE = 250  # a page is applied under the index's lock: keep it short
 
 
 class StreamGone(Exception):
@@ -34,6 +34,7 @@ class TableFeed:
         self._arn = stream_arn
         self._iterators: dict[str, str] = {}  # open shard id -> next iterator
         self._seen: set[str] = set()
+        self._closed_shards = False  # a shard ended: look for the shards that replace it
 
     def start(self) -> None:
         """Position the feed at the end of every open shard."""
@@ -42,32 +43,33 @@ class TableFeed:
             if "EndingSequenceNumber" not in shard.get("SequenceNumberRange", {}):
                 self._iterators[shard["ShardId"]] = self._iterator(shard["ShardId"], "LATEST")
 
-    def read(self) -> list[dict[str, Any]]:
-        """Every record written since the last read, shard by shard, in order."""
-        records: list[dict[str, Any]] = []
-        closed = False
+    def read_page(self) -> tuple[list[dict[str, Any]], bool]:
+        """The next records, in order, and whether more may be waiting."""
         for shard_id in list(self._iterators):
-            closed |= self._drain(shard_id, records)
-        if closed:
-            for shard in self._shards():
-                if shard["ShardId"] not in self._seen and shard.get("ParentShardId") in self._seen:
-                    self._seen.add(shard["ShardId"])
-                    self._iterators[shard["ShardId"]] = self._iterator(shard["ShardId"], "TRIM_HORIZON")
-                    self._drain(shard["ShardId"], records)
-        return records
-
-    def _drain(self, shard_id: str, records: list[dict[str, Any]]) -> bool:
-        """Read one shard up to its end; True when the shard is closed and fully read."""
-        while True:
-            page = self._call("get_records", ShardIterator=self._iterators[shard_id], Limit=RECORDS_PER_CALL)
-            records.extend(page.get("Records", []))
+            page = self._call("get_records", ShardIterator=self._iterators[shard_id], Limit=RECORDS_PER_PAGE)
             following = page.get("NextShardIterator")
             if following is None:
                 del self._iterators[shard_id]
-                return True
-            self._iterators[shard_id] = following
-            if not page.get("Records"):
-                return False
+                self._closed_shards = True
+            else:
+                self._iterators[shard_id] = following
+            records = page.get("Records", [])
+            if records:
+                return records, True
+        if self._closed_shards:
+            self._closed_shards = False
+            return [], self._follow_children()
+        return [], False
+
+    def _follow_children(self) -> bool:
+        """Start reading the shards that replaced closed ones; True when there are some."""
+        found = False
+        for shard in self._shards():
+            if shard["ShardId"] not in self._seen and shard.get("ParentShardId") in self._seen:
+                self._seen.add(shard["ShardId"])
+                self._iterators[shard["ShardId"]] = self._iterator(shard["ShardId"], "TRIM_HORIZON")
+                found = True
+        return found
 
     def _shards(self) -> list[dict[str, Any]]:
         shards: list[dict[str, Any]] = []
