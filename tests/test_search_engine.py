@@ -243,3 +243,27 @@ def test_long_strings_have_no_keyword_but_are_searchable() -> None:
     long_index.put(("x",), {"id": "x", "title": text})
     assert _ids(long_index, filter_query({"title": {"eq": text}})) == []
     assert _ids(long_index, filter_query({"title": {"match": "word"}})) == ["x"]
+
+
+def test_wide_and_narrow_searches_page_alike() -> None:
+    """A search matching much of the index pages through the index's cached order, a narrow one sorts
+    its matches: both give the same pages, with from and with search_after."""
+    import random
+
+    from emulator.resolvers.search.sorting import hit_sort_values, page_of_hits
+
+    rng = random.Random(5)
+    wide = SearchIndex({"id": "text", "rating": "long", "name": "text"})
+    for n in range(80):
+        item = {"id": f"i{n:02d}", "name": rng.choice(["a", "b", "c"])}
+        if rng.random() < 0.8:
+            item["rating"] = rng.randint(1, 5)
+        wide.put((item["id"],), item)
+    sort = (SortField("rating", descending=False), SortField("name", descending=False, keyword=True),
+            SortField("id", descending=False, keyword=True))
+    for matched in (wide.all(), set(rng.sample(sorted(wide.all()), 5))):
+        reference = sorted(matched, key=lambda o: (o not in wide.lowest["rating"], wide.lowest["rating"].get(o, 0),
+                                                   wide.docs[o].source["name"], wide.docs[o].source["id"]))
+        assert page_of_hits(wide, matched, sort, 2, 3, None) == reference[2:5]
+        after = hit_sort_values(wide, reference[1], sort)
+        assert page_of_hits(wide, matched, sort, 0, 3, after) == reference[2:5]

@@ -17,13 +17,7 @@ from emulator.resolvers.search.aggregations import Aggregation, aggregate, check
 from emulator.resolvers.search.errors import BadQuery
 from emulator.resolvers.search.index import Item, SearchIndex
 from emulator.resolvers.search.query import Query
-from emulator.resolvers.search.sorting import (
-    SortField,
-    after_position,
-    check_sortable,
-    hit_sort_values,
-    sorted_hits,
-)
+from emulator.resolvers.search.sorting import SortField, check_sortable, hit_sort_values, page_of_hits
 
 MAX_RESULT_WINDOW = 10_000
 
@@ -79,11 +73,7 @@ def run_search(index: SearchIndex, request: SearchRequest) -> SearchResponse:
         total = min(total, request.track_total_hits)
     hits: list[Hit] = []
     if request.size > 0 and matched:
-        ordered = sorted_hits(index, matched, request.sort)
-        start = request.offset
-        if request.search_after is not None:
-            start = after_position(index, ordered, request.sort, request.search_after)
-        for ordinal in ordered[start:start + request.size]:
-            hits.append(Hit(index.docs[ordinal].source, hit_sort_values(index, ordinal, request.sort)))
+        page = page_of_hits(index, matched, request.sort, request.offset, request.size, request.search_after)
+        hits = [Hit(index.docs[o].source, hit_sort_values(index, o, request.sort)) for o in page]
     aggregations = {a.name: aggregate(index, matched, a) for a in request.aggregations}
     return SearchResponse(hits, total, aggregations)

@@ -56,6 +56,7 @@ class SearchIndex:
         self.lowest: dict[str, dict[int, Any]] = {name: {} for name in kinds}
         self.highest: dict[str, dict[int, Any]] = {name: {} for name in kinds}
         self.present: dict[str, set[int]] = {name: set() for name in kinds}
+        self.orderings: dict[Any, list[int]] = {}  # every document in a sort's order (sorting.py), until a change
         self._next = 0
 
     def __len__(self) -> int:
@@ -67,6 +68,7 @@ class SearchIndex:
     def put(self, key: Key, item: Item) -> None:
         """Index ``item`` under ``key``, replacing the document it had."""
         self.remove(key)
+        self.orderings.clear()
         ordinal = self._next
         self._next += 1
         fields = {name: index_field(kind, item.get(name)) for name, kind in self.kinds.items()}
@@ -88,6 +90,7 @@ class SearchIndex:
         ordinal = self._by_key.pop(key, None)
         if ordinal is None:
             return
+        self.orderings.clear()
         document = self.docs.pop(ordinal)
         for name, indexed in document.fields.items():
             self.present[name].discard(ordinal)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from emulator.resolvers.search.errors import BadQuery
@@ -51,7 +52,35 @@ def sort_value(index: SearchIndex, ordinal: int, spec: SortField) -> Any:
     return _sort_values(index, spec).get(ordinal)
 
 
-def sorted_hits(index: SearchIndex, matched: set[int], sort: Sequence[SortField]) -> list[int]:
+def page_of_hits(index: SearchIndex, matched: set[int], sort: Sequence[SortField], offset: int, size: int,
+                 after: Sequence[Any] | None) -> list[int]:
+    """The ``size`` hits of ``matched`` after ``offset`` hits (or after the sort values ``after``).
+
+    A search matching a large part of the index walks the index's whole order for this sort,
+    computed once and kept until the index changes, and stops at the page's end; a narrow one
+    sorts its own matches."""
+    if len(matched) * 8 >= len(index):
+        ordered = index.orderings.get(tuple(sort))
+        if ordered is None:
+            ordered = index.orderings[tuple(sort)] = _sorted(index, index.all(), sort)
+        start = after_position(index, ordered, sort, after) if after is not None else 0
+        page: list[int] = []
+        skip = offset
+        for ordinal in islice(ordered, start, None):
+            if ordinal in matched:
+                if skip:
+                    skip -= 1
+                    continue
+                page.append(ordinal)
+                if len(page) >= size:
+                    break
+        return page
+    ordered = _sorted(index, matched, sort)
+    start = after_position(index, ordered, sort, after) if after is not None else offset
+    return ordered[start:start + size]
+
+
+def _sorted(index: SearchIndex, matched: set[int], sort: Sequence[SortField]) -> list[int]:
     """``matched`` in sort order; full ties keep index order (one stable sort per field, last first)."""
     ordered = sorted(matched)
     for spec in reversed(sort):
