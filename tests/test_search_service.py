@@ -104,6 +104,8 @@ def test_a_changed_model_gets_a_fresh_index(dynamodb_client: Any, streams: Any, 
 def test_the_background_thread_builds_and_follows(dynamodb_client: Any, streams: Any, table: str) -> None:
     _put(dynamodb_client, table, id="a", text="warm")
     service = SearchService(dynamodb_client, streams)
+    service.start([], lambda _model: table)
+    assert service._thread is None  # nothing to follow yet
     service.start([MODEL], lambda _model: table)
     search = service.table(MODEL, table)
     try:

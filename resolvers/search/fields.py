@@ -125,8 +125,8 @@ def _number(value: Any) -> float | int:
     return int(number) if number.is_integer() and "." not in str(value) else number
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-                   r"(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?"
+                   r"(Z|[+-]\d{2}(?::?\d{2})?)?$")  # AWSDate may carry a zone too: 2024-01-01Z
 
 
 @lru_cache(maxsize=4096)

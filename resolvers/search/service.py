@@ -167,6 +167,7 @@ class SearchService:
         self._tables: dict[str, TableSearch] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        self._started = False
         self._thread: threading.Thread | None = None
 
     def table(self, model: ModelSpec, table: str) -> TableSearch:
@@ -176,16 +177,17 @@ class SearchService:
             if current is None or current.signature != _signature(model):
                 current = TableSearch(self._dynamodb, self._streams, table, model)
                 self._tables[table] = current
+                if self._started and self._thread is None:
+                    self._thread = threading.Thread(target=self._follow, name="search-indexes", daemon=True)
+                    self._thread.start()
             return current
 
-    def start(self, models: Iterable[ModelSpec], table_name: Callable[[str], str]) -> threading.Thread:
-        """Build the indexes of ``models`` and follow every index's table, in a background thread."""
+    def start(self, models: Iterable[ModelSpec], table_name: Callable[[str], str]) -> None:
+        """Build the indexes of ``models``, and follow every index's table, in a background thread
+        (started with the first index: an API without ``@searchable`` runs none)."""
+        self._started = True
         for model in models:
             self.table(model, table_name(model.name))
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._follow, name="search-indexes", daemon=True)
-            self._thread.start()
-        return self._thread
 
     def _follow(self) -> None:
         low, high = FOLLOW_INTERVAL_S
