@@ -74,6 +74,17 @@ def test_a_lost_stream_position_rebuilds_from_the_table(dynamodb_client: Any, st
     assert _ids(service, table, "one") == ["a"]
 
 
+def test_a_table_created_again_is_indexed_again(dynamodb_client: Any, streams: Any, table: str) -> None:
+    _put(dynamodb_client, table, id="a", text="old")
+    service = SearchService(dynamodb_client, streams)
+    assert _ids(service, table, "old") == ["a"]
+    dynamodb_client.delete_table(TableName=table)
+    dynamodb_client.create_table(**table_definition(MODEL, table))
+    _put(dynamodb_client, table, id="b", text="new")
+    assert _ids(service, table, "old") == []
+    assert _ids(service, table, "new") == ["b"]
+
+
 def test_a_table_without_stream_is_scanned_for_every_search(dynamodb_client: Any, streams: Any,
                                                            caplog: pytest.LogCaptureFixture) -> None:
     name = f"Plain-{uuid.uuid4().hex[:8]}"

@@ -60,17 +60,33 @@ class TableSearch:
         self._lock = threading.Lock()
         self._phase: Phase = "new"
         self._feed: TableFeed | None = None
+        self._stream_arn: str | None = None
         self._cursor: dict[str, Any] | None = None
         self._key_names: tuple[str, ...] = ()
         self._warned_streamless = False
 
     def search(self, request: SearchRequest, budget_s: float = SEARCH_BUDGET_S) -> SearchResponse:
         """Catch up with the table (for at most ``budget_s``), then run ``request``."""
+        self._check_stream()
         if not self.catch_up(budget_s):
             log.info("search on %s answered while its index is still catching up with the table "
                      "(%d items indexed so far)", self.table, len(self.index))
         with self._lock:
             return run_search(self.index, request)
+
+    def _check_stream(self) -> None:
+        """A table deleted and created again has a new stream: the index starts over."""
+        with self._lock:
+            if self._phase != "following":
+                return
+            try:
+                described = self._dynamodb.describe_table(TableName=self.table)["Table"]
+            except (ClientError, BotoCoreError) as error:
+                self._phase = "new"
+                raise SearchUnavailable(f"the search index of {self.table} cannot read its table: {error}") from error
+            if described.get("LatestStreamArn") != self._stream_arn:
+                log.info("table %s has a new stream (created again?): rebuilding its search index", self.table)
+                self._phase = "new"
 
     def catch_up(self, budget_s: float | None = None) -> bool:
         """Take steps until nothing is due (True) or ``budget_s`` is spent (False)."""
@@ -113,6 +129,7 @@ class TableSearch:
         described = self._dynamodb.describe_table(TableName=self.table)["Table"]
         self._key_names = tuple(part["AttributeName"] for part in described["KeySchema"])
         stream_arn = described.get("LatestStreamArn")
+        self._stream_arn = stream_arn
         self._feed = None
         if stream_arn:
             self._feed = TableFeed(self._streams, stream_arn)
