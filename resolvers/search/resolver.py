@@ -69,7 +69,7 @@ def _search(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> 
         raise AppSyncError("Elasticsearch responded with an error: Bad Request", ERROR_TYPE,
                            error_info={"reason": str(error)}) from None
     except SearchUnavailable as error:
-        raise AppSyncError(str(error), "Elasticsearch:InternalFailure") from None
+        raise AppSyncError(str(error), "AppSyncEmulator:SearchIndexUnavailable") from None
 
 
 def _keyword(model: ModelSpec, name: str) -> bool:
