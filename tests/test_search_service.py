@@ -74,7 +74,9 @@ def test_a_lost_stream_position_rebuilds_from_the_table(dynamodb_client: Any, st
     assert _ids(service, table, "one") == ["a"]
 
 
-def test_a_table_created_again_is_indexed_again(dynamodb_client: Any, streams: Any, table: str) -> None:
+def test_a_table_created_again_is_indexed_again(dynamodb_client: Any, streams: Any, table: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("emulator.resolvers.search.service.STREAM_CHECK_S", 0.0)
     _put(dynamodb_client, table, id="a", text="old")
     service = SearchService(dynamodb_client, streams)
     assert _ids(service, table, "old") == ["a"]

@@ -38,6 +38,7 @@ from emulator.resolvers.values import from_item
 log = logging.getLogger("appsync_emulator.search")
 
 SEARCH_BUDGET_S = 5.0
+STREAM_CHECK_S = 1.0  # how often a search checks that its table still has the stream it follows
 SCAN_PAGE = 250
 FOLLOW_INTERVAL_S = (0.05, 10.0)  # the background poll: right after activity, and when idle
 
@@ -61,6 +62,7 @@ class TableSearch:
         self._phase: Phase = "new"
         self._feed: TableFeed | None = None
         self._stream_arn: str | None = None
+        self._stream_checked = 0.0
         self._cursor: dict[str, Any] | None = None
         self._key_names: tuple[str, ...] = ()
         self._warned_streamless = False
@@ -75,10 +77,13 @@ class TableSearch:
             return run_search(self.index, request)
 
     def _check_stream(self) -> None:
-        """A table deleted and created again has a new stream: the index starts over."""
+        """A table deleted and created again has a new stream: the index starts over (checked at
+        most every ``STREAM_CHECK_S``: a DescribeTable costs about what a search does)."""
         with self._lock:
-            if self._phase != "following":
+            now = time.monotonic()
+            if self._phase != "following" or now - self._stream_checked < STREAM_CHECK_S:
                 return
+            self._stream_checked = now
             try:
                 described = self._dynamodb.describe_table(TableName=self.table)["Table"]
             except (ClientError, BotoCoreError) as error:
