@@ -114,7 +114,9 @@ def test_a_changed_model_gets_a_fresh_index(dynamodb_client: Any, streams: Any, 
     assert _ids(service, table, "hello", WIDER) == ["a"]
 
 
-def test_the_background_thread_builds_and_follows(dynamodb_client: Any, streams: Any, table: str) -> None:
+def test_the_background_thread_builds_and_follows(dynamodb_client: Any, streams: Any, table: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("emulator.resolvers.search.service.FOLLOW_INTERVAL_S", (0.05, 0.2))
     _put(dynamodb_client, table, id="a", text="warm")
     service = SearchService(dynamodb_client, streams)
     service.start([], lambda _model: table)
