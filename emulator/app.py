@@ -35,6 +35,7 @@ from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.resolver_specs import CustomResolverError, CustomResolvers
+from emulator.resolvers.search import SearchService
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
@@ -121,7 +122,10 @@ def build_state(settings: Settings) -> AppState:
         seed_from_settings(engine.client(), settings, generation.executor.executable.api)
     except DataFileError as exc:
         raise StartupError(str(exc)) from exc
-    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started)
+    search = SearchService(engine.client(), engine.streams_client())
+    searchable = generation.executor.executable.api
+    search.start([searchable.models[s.model] for s in searchable.searches.values()], settings.table_name)
+    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started, search=search)
 
 
 async def _root(request: Request) -> Response:
@@ -179,6 +183,8 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await state.hub.close()
+            if state.search is not None:
+                state.search.close()
             state.engine.close()
 
     app = Starlette(

@@ -33,12 +33,14 @@ class Generation:
 
 @dataclass
 class AppState:
-    """The current generation and what outlives it: the engine, the hub, the start time."""
+    """The current generation and what outlives it: the engine, the hub, the search indexes, the
+    start time."""
 
     generation: Generation
     engine: Engine
     hub: Any  # emulator.hub.Hub
     started_at: float = 0.0
+    search: Any = None  # emulator.resolvers.search.SearchService: the @searchable indexes
 
     def install(self, generation: Generation) -> None:
         """Swap in a new generation; requests already running keep the one they started with."""
@@ -77,4 +79,5 @@ class AppState:
             identity=identity,
             policy=generation.policy,
             request_headers=headers or {},
+            search=self.search,
         )

@@ -58,3 +58,49 @@ def test_owner_full_access_others_read_only_iam_writes_api_key_denied(server: Ru
     by_key = server.graphql("{ listUsers { items { id } } }", api_key=API_KEY).json()
     assert by_key["data"] == {"listUsers": None}
     assert by_key["errors"][0]["message"] == "Not Authorized to access listUsers on type Query"
+
+
+SEARCHABLE = ROOT / "examples" / "searchable"
+SEARCHABLE_KEY = "da2-searchableexamplekey000000"
+
+
+@pytest.fixture(scope="module")
+def searchable(emulator_server, tmp_path_factory: pytest.TempPathFactory) -> RunningEmulator:  # type: ignore[no-untyped-def]
+    config = (SEARCHABLE / "appsync-emulator.toml").read_text().replace(
+        'schema = "schema.graphql"', f'schema = "{(SEARCHABLE / "schema.graphql").as_posix()}"'
+    )
+    return emulator_server(SEARCHABLE / "schema.graphql", config, data_dir=tmp_path_factory.mktemp("searchable"))
+
+
+def test_searchable_example(searchable: RunningEmulator) -> None:
+    created = searchable.graphql(
+        'mutation { a: createProduct(input: {id: "p1", name: "Trail Running Shoe", category: "shoes", price: 120, '
+        'stock: 4, tags: ["running", "outdoor"]}) { id } b: createProduct(input: {id: "p2", name: "Road running shoe", '
+        'category: "shoes", price: 95.5, stock: 0}) { id } c: createProduct(input: {id: "p3", name: "Rain Jacket", '
+        'category: "clothing", price: 80, tags: ["outdoor"]}) { id } }', api_key=SEARCHABLE_KEY).json()
+    assert created == {"data": {"a": {"id": "p1"}, "b": {"id": "p2"}, "c": {"id": "p3"}}}
+    found = searchable.graphql(
+        '{ searchProducts(filter: {name: {match: "Running"}}, sort: [{field: price, direction: asc}], limit: 1, '
+        'aggregates: [{name: "byCategory", type: terms, field: category}, {name: "avgPrice", type: avg, field: price}]) '
+        '{ items { id name price } nextToken total aggregateItems { name result { '
+        '... on SearchableAggregateBucketResult { buckets { key doc_count } } '
+        '... on SearchableAggregateScalarResult { value } } } } }', api_key=SEARCHABLE_KEY).json()["data"]["searchProducts"]
+    assert found["items"] == [{"id": "p2", "name": "Road running shoe", "price": 95.5}] and found["total"] == 2
+    assert found["nextToken"] and found["aggregateItems"] == [
+        {"name": "byCategory", "result": {"buckets": [{"key": "shoes", "doc_count": 2}]}},
+        {"name": "avgPrice", "result": {"value": 107.75}}]
+
+    searchable.dynamodb().put_item(TableName="Product-emulator-local", Item={
+        "id": {"S": "p4"}, "name": {"S": "Running Socks"}, "category": {"S": "clothing"}, "__typename": {"S": "Product"}})
+    direct = searchable.graphql(
+        '{ searchProducts(filter: {and: [{name: {matchPhrase: "running socks"}}, {category: {eq: "clothing"}}]}) '
+        '{ items { id name } total } }', api_key=SEARCHABLE_KEY).json()
+    assert direct == {"data": {"searchProducts": {"items": [{"id": "p4", "name": "Running Socks"}], "total": 1}}}
+
+    alice = searchable.token("alice")
+    note = searchable.graphql('mutation { createProductNote(input: {productId: "p1", text: "gift"}) { id } }', token=alice)
+    assert "errors" not in note.json()
+    mine = searchable.graphql("{ searchProductNotes { items { text } total } }", token=alice).json()
+    theirs = searchable.graphql("{ searchProductNotes { items { text } total } }", token=searchable.token("bob")).json()
+    assert mine == {"data": {"searchProductNotes": {"items": [{"text": "gift"}], "total": 1}}}
+    assert theirs == {"data": {"searchProductNotes": {"items": [], "total": 0}}}
