@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -188,11 +189,25 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return read_json_object(path, ClientConfigError, "; move it away to have it written fresh")
 
 
+def _file_mode(path: Path) -> int:
+    """The mode the written file gets: an existing file keeps its own; a new one gets what the user's
+    umask gives any new file (``mkstemp``'s private 0600 would hide it from a dev server or a build
+    running as another user, and these files hold no secret the frontend does not ship anyway)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _write_atomically(path: Path, text: str) -> None:
+    mode = _file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
