@@ -8,13 +8,13 @@ exit with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from emulator.amplify.merge import resolve_project
+from emulator.log_setup import configure_logging
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
@@ -154,7 +154,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from emulator.server import serve
 
     settings = resolve_settings(args)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     if args.write_client_config:
         write_client_config(args.write_client_config, settings)
     return serve(settings, None if args.no_reload else (lambda: resolve_settings(args)))
@@ -173,7 +173,8 @@ def write_client_config(directory: Path, settings: Settings) -> None:
 def run_data_command(args: argparse.Namespace) -> int:
     """``export`` and ``import``: on the data dir's tables, or on ``--dynamodb-endpoint``."""
     from emulator.app import StartupError, load_api
-    from emulator.data_files import DataFileError, export_tables, import_tables
+    from emulator.data_export import export_tables
+    from emulator.data_files import DataFileError, import_tables
     from emulator.engine import EngineError
 
     settings = resolve_settings(args)

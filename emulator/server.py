@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import socket
 import sys
 import threading
 import time
@@ -85,6 +86,22 @@ class EmulatorServer(uvicorn.Server):
         self.should_exit = True
 
 
+def bind_listener(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here rather than by uvicorn, so that a port in use (or a host
+    that is not this machine's) stops the start with one line of ours before any table is opened;
+    uvicorn would log its own error line and then exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family=family)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    listener.set_inheritable(True)
+    return listener
+
+
 def _ws_frame_ceiling(settings: Settings) -> int:
     """Frames up to 4x the message limit are read and answered with AppSync's size error; larger
     ones close the socket (1009) before they are buffered."""
@@ -98,8 +115,15 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     # endpoint is tested with, so users are not shown that warning at every start.
     warnings.filterwarnings("ignore", message=".*websockets.*implementation is deprecated", category=UserWarning)
     try:
+        listener = bind_listener(settings.host, settings.port)
+    except OSError as exc:
+        print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    try:
         state = build_state(settings)
     except StartupError as exc:
+        listener.close()
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
     background = [Reloader(state, reload_settings).run] if reload_settings else []
@@ -115,8 +139,8 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     )
     server = EmulatorServer(config, state)
     try:
-        server.run()
-    except SystemExit:  # uvicorn exits when it cannot bind; it has logged the reason above
+        server.run(sockets=[listener])
+    except SystemExit:  # uvicorn exits when it cannot start; it has logged the reason above
         pass
     if not server.started:
         print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}", file=sys.stderr)

@@ -12,11 +12,10 @@ import pytest
 
 from emulator.apimodel import ApiModel, FieldSpec, IndexSpec, KeySpec, ModelSpec
 from emulator.cli import main
+from emulator.data_export import dump_data, export_data
 from emulator.data_files import (
     DataFileError,
     complete_item,
-    dump_data,
-    export_data,
     import_data,
     read_data_file,
     stable_id,

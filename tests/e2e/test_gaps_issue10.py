@@ -1,0 +1,71 @@
+"""Issue 10, the smaller items a new user hits, over the real CLI and server: no log line per internal
+engine call, a failed reload printed once, a port in use said in one line, and ``export`` on a
+running server's data dir pointing at ``--dynamodb-endpoint``.
+
+One server (persisted tables, hot reload on) serves the whole module.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.cli_runner import cli
+from tests.e2e.graphql_answers import data
+from tests.e2e.waiting import eventually
+from tests.paths import BLOG_CONFIG, BLOG_SCHEMA
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningEmulator, Path]]:
+    home = tmp_path_factory.mktemp("issue10")
+    schema = home / "schema.graphql"
+    shutil.copy(BLOG_SCHEMA, schema)
+    running = start_emulator(schema, BLOG_CONFIG, data_dir=home / "data", in_memory=False, extra_args=[])
+    try:
+        yield running, schema
+    finally:
+        running.stop()
+
+
+def test_engine_calls_log_no_internal_port(served: tuple[RunningEmulator, Path]) -> None:
+    """httpx logged every call to the embedded engine (``INFO httpx: HTTP Request: POST
+    http://127.0.0.1:<internal port>/``): one line per DynamoDB call, naming a port nobody can use."""
+    running, _ = served
+    data(running.graphql('mutation { createBlog(input: {name: "logged"}) { id } }'))
+    assert running.dynamodb().list_tables()["TableNames"]
+    eventually(lambda: any("appsync_emulator.request: mutation" in line for line in running.output))
+    assert not [line for line in running.output if "httpx" in line or "HTTP Request" in line]
+
+
+def test_a_failed_reload_is_printed_once(served: tuple[RunningEmulator, Path]) -> None:
+    running, schema = served
+    good = schema.read_text()
+    schema.write_text(good + "\ntype Broken @model { id: ID! x: String @index(nme: \"bad\") }\n")
+    eventually(lambda: any("reload failed" in line for line in running.output))
+    schema.write_text(good + "\ntype Fixed @model { id: ID! }\n")
+    eventually(lambda: any("Reloaded the API" in line for line in running.output))
+    failures = [line for line in running.output if "reload failed" in line]
+    assert len(failures) == 1, failures
+    assert failures[0].startswith("appsync-emulator: reload failed, still serving the previous API: ")
+
+
+def test_a_port_in_use_is_one_line(served: tuple[RunningEmulator, Path], tmp_path: Path) -> None:
+    running, schema = served
+    done = cli("serve", str(schema), "--port", str(running.port), "--data-dir", str(tmp_path), "--in-memory")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"appsync-emulator: cannot listen on 127.0.0.1:{running.port}: Address already in use"]
+
+
+def test_export_on_a_running_servers_data_dir_suggests_its_endpoint(served: tuple[RunningEmulator, Path]) -> None:
+    running, _ = served
+    done = cli("export", "--config", str(running.config_path), "--data-dir", str(running.data_dir))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "is in use by another appsync-emulator process" in done.stderr
+    assert "go through that server instead with --dynamodb-endpoint http://127.0.0.1:20002" in done.stderr
+    through = cli("export", "--config", str(running.config_path), "--dynamodb-endpoint", running.base_url)
+    assert through.returncode == 0 and '"logged"' in through.stdout, through.stderr
