@@ -32,7 +32,7 @@ NOW = "2026-01-02T03:04:05.678Z"
 
 @pytest.fixture(scope="module")
 def blog_api() -> ApiModel:
-    return transform(BLOG_SCHEMA.read_text(), TransformOptions())
+    return transform(BLOG_SCHEMA.read_text(), TransformOptions(additional_auth=("AMAZON_COGNITO_USER_POOLS", "AWS_IAM")))
 
 
 @pytest.fixture
