@@ -43,7 +43,12 @@ def is_endpoint_url(text: str) -> bool:
 
 
 def endpoint_url(text: str) -> str:
-    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback."""
+    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback.
+
+    An empty value means the embedded engine, as ``endpoint = ""`` does in the config (and wins over
+    an endpoint the config names): docker-compose.yml passes ``${DYNAMODB_ENDPOINT:-}``."""
+    if text == "":
+        return text
     if not is_endpoint_url(text):
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
     return text
@@ -65,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=port_number, help="one port for everything (default 20002)")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
-    serve.add_argument("--dynamodb-endpoint", type=endpoint_url, help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--dynamodb-endpoint", type=endpoint_url,
+                       help="use an external DynamoDB-compatible endpoint (empty: the embedded engine)")
     serve.add_argument("--no-reload", action="store_true", help="do not watch the schema and config for changes")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
     serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
@@ -113,6 +119,8 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
+    if overrides.get("dynamodb_endpoint") == "":
+        overrides["dynamodb_endpoint"] = None  # the embedded engine
     if getattr(args, "seed", None) is not None:
         overrides["extra"] = {**settings.extra, "seed": args.seed}
     return replace(settings, **overrides)
