@@ -21,6 +21,7 @@ from types import FrameType
 import uvicorn
 
 from emulator.app import StartupError, build_state, create_app
+from emulator.auth.generated import generated_credentials_file
 from emulator.reload import Reloader, SettingsLoader
 from emulator.settings import Settings
 from emulator.state import AppState
@@ -43,7 +44,11 @@ def startup_lines(state: AppState, port: int | None = None) -> list[str]:
     if "API_KEY" in modes and usable:
         lines.append(f"API key: {usable[0].key}")
     if "AWS_IAM" in modes and settings.auth.iam.credentials:
-        lines.append(f"IAM access key id: {settings.auth.iam.credentials[0].access_key_id}")
+        credential = settings.auth.iam.credentials[0]
+        lines.append(f"IAM access key id: {credential.access_key_id}")
+        generated = generated_credentials_file(settings.data_dir, credential.access_key_id)
+        if generated is not None:  # a local dev key: its secret is printed, configured ones are the user's
+            lines.append(f"IAM secret access key: {credential.secret_access_key} (generated, kept in {generated})")
     return lines
 
 

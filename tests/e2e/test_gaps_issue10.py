@@ -1,8 +1,10 @@
-"""Issue 10, the smaller items a new user hits, over the real CLI and server: no log line per internal
-engine call, a failed reload printed once, a port in use said in one line, and ``export`` on a
-running server's data dir pointing at ``--dynamodb-endpoint``.
+"""Issue 10, what a new user hits, over the real CLI and server: no log line per internal engine call,
+a failed reload printed once, a port in use said in one line, ``export`` on a running server's data
+dir pointing at ``--dynamodb-endpoint``; the generated IAM secret printed at start, and a leftover
+``AWS_SESSION_TOKEN`` refused with what to set.
 
-One server (persisted tables, hot reload on) serves the whole module.
+One server (persisted tables, hot reload on) serves most of the module; one with no config at all
+(generated credentials) the IAM part.
 """
 
 from __future__ import annotations
@@ -69,3 +71,43 @@ def test_export_on_a_running_servers_data_dir_suggests_its_endpoint(served: tupl
     assert "go through that server instead with --dynamodb-endpoint http://127.0.0.1:20002" in done.stderr
     through = cli("export", "--config", str(running.config_path), "--dynamodb-endpoint", running.base_url)
     assert through.returncode == 0 and '"logged"' in through.stdout, through.stderr
+
+
+@pytest.fixture(scope="module")
+def unconfigured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEmulator]:
+    running = start_emulator(BLOG_SCHEMA, None, data_dir=tmp_path_factory.mktemp("generated"))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def printed_secret(running: RunningEmulator) -> str:
+    line = next(line for line in running.output if line.startswith("IAM secret access key: "))
+    secret, where = line.removeprefix("IAM secret access key: ").split(" ", 1)
+    assert where == f"(generated, kept in {running.data_dir / 'auth' / 'generated-credentials.json'})"
+    return secret
+
+
+def test_the_generated_iam_secret_is_printed_at_start(unconfigured: RunningEmulator) -> None:
+    """A user can sign requests with what the start printed, without reading the data dir."""
+    secret = printed_secret(unconfigured)
+    signed = unconfigured.iam_graphql("{ listNotes { items { id } } }", access_key_id=unconfigured.iam_access_key_id,
+                                      secret_access_key=secret)
+    assert data(signed) == {"listNotes": {"items": []}}
+
+
+def test_a_leftover_session_token_is_refused_with_what_to_set(unconfigured: RunningEmulator) -> None:
+    """As after an SSO sign-in: the emulator's key pair, plus AWS_SESSION_TOKEN still in the environment."""
+    refused = unconfigured.iam_graphql("{ listNotes { items { id } } }", access_key_id=unconfigured.iam_access_key_id,
+                                       secret_access_key=printed_secret(unconfigured), session_token="IQoJb3JpZ2luX2VjE")
+    assert refused.status_code == 401
+    message = refused.json()["errors"][0]["message"]
+    assert message.startswith("The security token included in the request is invalid. ")
+    assert "unset AWS_SESSION_TOKEN" in message and "session_token" in message
+
+
+def test_configured_key_pairs_are_not_printed(served: tuple[RunningEmulator, Path]) -> None:
+    running, _ = served
+    assert running.iam_access_key_id == "AKIABLOGEXAMPLELOCAL"
+    assert not [line for line in running.output if "secret" in line.lower()]
