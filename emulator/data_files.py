@@ -39,6 +39,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from emulator.apimodel import ApiModel, ModelSpec
 from emulator.engine import Engine, EngineError, ensure_tables, list_table_names, start_configured_engine
+from emulator.item_check import ItemChecks
 from emulator.persistence import DataDirInUse, tables_dir
 from emulator.resolvers.keys import composite_value, key_attributes, typed
 from emulator.resolvers.values import UnsupportedValue, to_item
@@ -172,15 +173,17 @@ def import_data(client: Any, data: DataFile, source: Path, settings: Settings, a
     """Write a parsed data file; every item is checked first. Returns items written per table."""
     existing = set(list_table_names(client))
     models = {settings.table_name(name): model for name, model in (api.models if api else {}).items()}
+    checks = ItemChecks(api) if api else None
     now = iso8601(datetime.now(UTC))
     writes: dict[str, _TableWrite] = {}
     for name, items in data.items():
         table = _table_for(name, source, settings, api, existing)
         write = writes.get(table) or _TableWrite(table, table_key_names(client, table), _key_types(client, table), [])
         writes[table] = write
+        model = models.get(table)
         for index, item in enumerate(items):
             label = f"{source}: {name!r} item {index}"
-            prepared = _prepared(item, models.get(table), now, write.key_names, label)
+            prepared = _prepared(item, model, checks, now, write.key_names, label)
             _check_key_types(prepared, write.key_types, label)
             write.rows.append((label, prepared))
     for write in writes.values():
@@ -243,14 +246,19 @@ def _check_key_types(item: dict[str, Any], key_types: dict[str, str], label: str
 
 
 def _prepared(
-    item: dict[str, Any], model: ModelSpec | None, now: str, key_names: tuple[str, ...], label: str
+    item: dict[str, Any], model: ModelSpec | None, checks: ItemChecks | None, now: str, key_names: tuple[str, ...],
+    label: str,
 ) -> dict[str, Any]:
-    """The item in boto3's DynamoDB JSON, checked for its key attributes."""
+    """The item in boto3's DynamoDB JSON; a plain item of a model completed and checked as ``createX``
+    would (``emulator.item_check``), every item checked for its key attributes."""
     try:
         if is_dynamodb_json(item):
             prepared = {name: _from_json_binary(value) for name, value in item.items()}
         else:
-            prepared = to_item(complete_item(model, item, now) if model else item)
+            completed = complete_item(model, item, now) if model else item
+            if model and checks:
+                checks.check(model, completed)
+            prepared = to_item(completed)
     except (UnsupportedValue, ValueError, TypeError, AttributeError) as exc:
         raise DataFileError(f"{label}: {exc}") from exc
     missing = [name for name in key_names if name not in prepared]

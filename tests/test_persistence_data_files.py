@@ -128,7 +128,7 @@ def test_import_plain_items_by_model_name(tmp_path: Path, engine: Engine, blog_a
     path = write_file(tmp_path / "seed.json", {
         "Blog": [{"id": "b1", "name": "Local"}],
         "Post": [{"id": "p1", "title": "One", "status": "live", "rating": 4, "blogPostsId": "b1"},
-                 {"title": "No id", "status": "live", "rating": 2.5}],
+                 {"title": "No id", "status": "live", "rating": 2}],
     })
     counts = import_data(client, read_data_file(path), path, SETTINGS, blog_api)
     assert counts == {"Blog-emulator-local": 1, "Post-emulator-local": 2}
@@ -137,7 +137,7 @@ def test_import_plain_items_by_model_name(tmp_path: Path, engine: Engine, blog_a
     assert "createdAt" in posts["p1"] and len(posts) == 2
     live = client.query(TableName="Post-emulator-local", IndexName="byStatus", KeyConditionExpression="#s = :s",
                         ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "live"}})
-    assert [i["rating"]["N"] for i in live["Items"]] == ["2.5", "4"]
+    assert [i["rating"]["N"] for i in live["Items"]] == ["2", "4"]
 
     import_data(client, read_data_file(path), path, SETTINGS, blog_api)  # seeding twice: same items
     assert len(items(client, "Post-emulator-local")) == 2

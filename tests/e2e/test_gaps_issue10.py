@@ -1,7 +1,8 @@
 """Issue 10, what a new user hits, over the real CLI and server: no log line per internal engine call,
 a failed reload printed once, a port in use said in one line, ``export`` on a running server's data
-dir pointing at ``--dynamodb-endpoint``; the generated IAM secret printed at start, and a leftover
-``AWS_SESSION_TOKEN`` refused with what to set.
+dir pointing at ``--dynamodb-endpoint``; ``--seed`` and ``import`` refusing what ``createX`` refuses;
+the generated IAM secret printed at start, and a leftover ``AWS_SESSION_TOKEN`` refused with what
+to set.
 
 One server (persisted tables, hot reload on) serves most of the module; one with no config at all
 (generated credentials) the IAM part.
@@ -9,6 +10,7 @@ One server (persisted tables, hot reload on) serves most of the module; one with
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,3 +113,31 @@ def test_configured_key_pairs_are_not_printed(served: tuple[RunningEmulator, Pat
     running, _ = served
     assert running.iam_access_key_id == "AKIABLOGEXAMPLELOCAL"
     assert not [line for line in running.output if "secret" in line.lower()]
+
+
+ISSUE_EXAMPLE = {"Blog": [{"id": 5, "name": 7}, {"id": "b3"}]}  # a number for a String, a required field missing
+
+
+def test_seed_refuses_what_create_refuses(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(ISSUE_EXAMPLE))
+    config = tmp_path / "appsync-emulator.toml"
+    config.write_text(BLOG_CONFIG)
+    done = cli("serve", str(BLOG_SCHEMA), "--config", str(config), "--data-dir", str(tmp_path / "data"),
+               "--in-memory", "--port", "0", "--no-reload", "--seed", str(seed))
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"appsync-emulator: {seed}: 'Blog' item 0: field 'name': String cannot represent a non string value: 7")
+
+
+def test_import_refuses_what_create_refuses_and_writes_nothing(served: tuple[RunningEmulator, Path], tmp_path: Path) -> None:
+    running, _ = served
+    before = data(running.graphql("{ listBlogs { items { id name } } }"))
+    for items, message in [(ISSUE_EXAMPLE["Blog"][1:], "'Blog' item 0: field 'name' (String!) is required, and the item has none"),
+                           ([{"id": "b4", "name": "ok"}, {"id": "b5", "name": "ok", "tags": ["x"]}],
+                            "'Blog' item 1: field 'tags' is not a field of Blog")]:
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps({"Blog": items}))
+        done = cli("import", str(bad), "--config", str(running.config_path), "--dynamodb-endpoint", running.base_url)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert data(running.graphql("{ listBlogs { items { id name } } }")) == before
