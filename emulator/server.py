@@ -148,6 +148,6 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     except SystemExit:  # uvicorn exits when it cannot start; it has logged the reason above
         pass
     if not server.started:
-        print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}", file=sys.stderr)
+        print(f"appsync-emulator: could not start serving on {settings.host}:{settings.port} (see above)", file=sys.stderr)
         return 2
     return 0
