@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 
@@ -9,8 +10,10 @@ from tests.paths import ROOT
 
 
 def planned_commands(target: str) -> list[list[str]]:
-    done = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                          check=True)
+    """What ``make TARGET`` runs, as if typed in a shell (not as a sub-make of ``make test``)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    done = subprocess.run(["make", "--no-print-directory", "-n", "-B", target], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60, check=True)
     return [shlex.split(line) for line in done.stdout.replace("\\\n", " ").splitlines() if line.strip()]
 
 
