@@ -70,9 +70,8 @@ class Reloader:
             settings = self.load_settings()
             generation = build_generation(settings, self.state.engine)
         except (ConfigError, StartupError) as exc:
-            message = f"appsync-emulator: reload failed, still serving the previous API: {exc}"
-            print(message, file=sys.stderr, flush=True)
-            log.error("%s", message)
+            # One line, on stderr whatever the log level (not also as a log record: it would print twice).
+            print(f"appsync-emulator: reload failed, still serving the previous API: {exc}", file=sys.stderr, flush=True)
             return False
         if settings.dynamodb_endpoint != self.state.settings.dynamodb_endpoint:
             log.warning("the [dynamodb] endpoint changed; restart the emulator to use it")

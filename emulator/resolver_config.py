@@ -43,14 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from emulator.config_schema import table_keys
 from emulator.resolver_specs import RUNNABLE_KINDS
 from emulator.settings import ConfigError
 
 if TYPE_CHECKING:
     from emulator.settings import _Reader
 
-DATA_SOURCE_KEYS = {"type", "table", "partition_key", "sort_key", "indexes", "function", "endpoint", "allow_external"}
-HANDLER_KEYS = {"request", "response", "code", "max_batch_size"}
 _KEY = re.compile(r"([^:\s]+)(?::(S|N|B))?")
 _FIELD = re.compile(r"([_A-Za-z][_0-9A-Za-z]*)\.([_A-Za-z][_0-9A-Za-z]*)")
 
@@ -143,12 +142,7 @@ def _entries(top: _Reader, table: str) -> dict[str, _Reader]:
     for name, entry in raw.items():
         if not isinstance(entry, dict):
             raise ConfigError(f"{top.file}: key '{table}.{name}' must be a table, got {entry!r}")
-        allowed = {
-            "data_sources": DATA_SOURCE_KEYS,
-            "pipeline_functions": HANDLER_KEYS | {"data_source"},
-            "resolvers": HANDLER_KEYS | {"data_source", "pipeline"},
-        }[table]
-        entries[str(name)] = _Reader(top.file, f"{table}.{name}.", entry, allowed)
+        entries[str(name)] = _Reader(top.file, f"{table}.{name}.", entry, table_keys(table))
     return entries
 
 

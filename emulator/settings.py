@@ -1,5 +1,8 @@
 """Typed settings: the TOML config file (shared/CONTRACT.md) plus CLI overrides.
 
+Which keys each table accepts, with their types, defaults and meanings, is listed in
+``emulator.config_schema`` (the README's configuration reference is rendered from it).
+
 One ``Settings`` object is built at start and passed down; nothing reads the config file or the
 environment after that. Every value is checked here, so a wrong key, type or path fails at start
 with the file, the key and what was expected, instead of failing later mid-request.
@@ -15,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from emulator.resolver_config import CustomConfig
+
+from emulator.config_schema import table_keys
 
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
 
@@ -285,7 +290,7 @@ def _iam(reader: _Reader) -> IamSettings:
             reader.file,
             f"{reader._name('credentials')}[{index}].",
             entry,
-            {"access_key_id", "secret_access_key", "role_arn", "session_token"},
+            table_keys("auth.iam.credentials"),
         )
         access, secret = item.text("access_key_id", None), item.text("secret_access_key", None)
         if not access or not secret:
@@ -305,20 +310,20 @@ def _iam(reader: _Reader) -> IamSettings:
 def _auth(path: Path, top: _Reader) -> AuthSettings:
     if "auth" not in top.table:
         return AuthSettings()
-    auth = top.sub("auth", {"default", "additional", "api_key", "user_pools", "oidc", "iam", "lambda"})
+    auth = top.sub("auth", table_keys("auth"))
     default = auth.choice("default", "API_KEY", AUTH_MODES) or "API_KEY"
     additional = auth.text_list("additional", ())
     for mode in additional:
         if mode not in AUTH_MODES:
             raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
-    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file", "jwks_url"})
+    up = auth.sub("user_pools", table_keys("auth.user_pools"))
     jwks_url = up.text("jwks_url", None)
     if jwks_url and not jwks_url.startswith(("http://", "https://")):
         raise up._fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
     upd = UserPoolSettings()
-    oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
+    oidc = auth.sub("oidc", table_keys("auth.oidc"))
     od = OidcSettings()
-    lam = auth.sub("lambda", {"handler"})
+    lam = auth.sub("lambda", table_keys("auth.lambda"))
     handler = lam.text("handler", None)
     if handler is not None and ":" not in handler:
         raise ConfigError(f"{path}: key 'auth.lambda.handler' must be 'module:function', got {handler!r}")
@@ -328,7 +333,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     return AuthSettings(
         default=default,
         additional=additional,
-        api_keys=_api_keys(auth.sub("api_key", {"keys"})),
+        api_keys=_api_keys(auth.sub("api_key", table_keys("auth.api_key"))),
         user_pools=UserPoolSettings(
             user_pool_id=up.text("user_pool_id", upd.user_pool_id) or upd.user_pool_id,
             app_client_id=up.text("app_client_id", upd.app_client_id) or upd.app_client_id,
@@ -343,7 +348,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
             iat_ttl_seconds=oidc.integer("iat_ttl", 0),
             auth_ttl_seconds=oidc.integer("auth_ttl", 0),
         ),
-        iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials"})),
+        iam=_iam(auth.sub("iam", table_keys("auth.iam"))),
         lambda_=LambdaSettings(handler=handler, search_path=path.parent.resolve()),
     )
 
@@ -366,7 +371,7 @@ _FLOAT_LIMITS = {"resolver_timeout_seconds", "keep_alive_seconds", "connection_i
 
 
 def _limits(top: _Reader) -> LimitsSettings:
-    reader = top.sub("limits", set(_LIMIT_BOUNDS))
+    reader = top.sub("limits", table_keys("limits"))
     defaults = LimitsSettings()
     values: dict[str, Any] = {}
     for key, (low, high) in _LIMIT_BOUNDS.items():
@@ -379,8 +384,7 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits", "gen2",
-            "data_sources", "resolvers", "pipeline_functions"}
+TOP_KEYS = table_keys("")
 GEN2_LOADERS = ("fast", "real")
 
 
@@ -399,7 +403,7 @@ def load_config(path: Path) -> Settings:
     from emulator.resolver_config import read_custom_config  # it reads tables with _Reader
 
     top = _Reader(path, "", raw, TOP_KEYS)
-    dynamo = top.sub("dynamodb", {"endpoint", "region"})
+    dynamo = top.sub("dynamodb", table_keys("dynamodb"))
     endpoint = dynamo.text("endpoint", None) or None
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, got {endpoint!r}")
@@ -413,7 +417,7 @@ def load_config(path: Path) -> Settings:
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         limits=_limits(top),
-        gen2_loader=top.sub("gen2", {"loader"}).choice("loader", "fast", GEN2_LOADERS) or "fast",
+        gen2_loader=top.sub("gen2", table_keys("gen2")).choice("loader", "fast", GEN2_LOADERS) or "fast",
         config_file=path.resolve(),
         custom=read_custom_config(top),
     )

@@ -1,8 +1,13 @@
-"""The runnable examples under examples/ do what their READMEs say, over the real wire."""
+"""The runnable examples under examples/ do what their READMEs say, over the real wire; the README's
+quick-start tour of ``make run``'s example, run as written."""
 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -10,10 +15,11 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from emulator.testing import RunningEmulator
+from emulator.testing import RunningEmulator, start_emulator
 from tests.paths import ROOT
 
 USER_OWNER = ROOT / "examples" / "user-owner"
+BLOG = ROOT / "examples" / "blog"
 API_KEY = "da2-userownerexamplekey0000000"
 
 
@@ -104,3 +110,53 @@ def test_searchable_example(searchable: RunningEmulator) -> None:
     theirs = searchable.graphql("{ searchProductNotes { items { text } total } }", token=searchable.token("bob")).json()
     assert mine == {"data": {"searchProductNotes": {"items": [{"text": "gift"}], "total": 1}}}
     assert theirs == {"data": {"searchProductNotes": {"items": [], "total": 0}}}
+# --- the README's quick start: `make run`'s example, the tour as written -----------------------------
+
+
+def quick_start_tour() -> str:
+    """The quick start's "what to try" shell block."""
+    section = (ROOT / "README.md").read_text().split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    tour = next(block for block in re.findall(r"```bash\n(.*?)```", section, re.S) if "curl" in block)
+    return tour
+
+
+def expected_answers(tour: str) -> list[re.Pattern[str]]:
+    """Each ``#    {...}`` comment after a curl: the answer, ``...`` standing for what varies."""
+    shown = [re.split(r"\s{2,}", line.strip().lstrip("#").strip())[0]
+             for line in tour.splitlines() if re.match(r"#\s+\{", line.strip())]
+    return [re.compile(".*".join(re.escape(part) for part in text.split("..."))) for text in shown]
+
+
+def answers(stdout: str) -> list[str]:
+    """curl prints each body with no newline: split the stream into its JSON documents."""
+    decoder, found, at = json.JSONDecoder(), [], 0
+    while at < len(stdout):
+        if stdout[at].isspace():
+            at += 1
+            continue
+        document, end = decoder.raw_decode(stdout, at)
+        found.append(stdout[at:end])
+        at = end
+    return found
+
+
+def test_the_quick_start_tour_answers_as_the_readme_says(tmp_path: Path) -> None:
+    """``make run``'s arguments (config, seed), then the tour with the port it got, in a shell."""
+    running = start_emulator(BLOG / "schema.graphql", None, data_dir=tmp_path / ".appsync-emulator", in_memory=False,
+                             extra_args=["--config", str(BLOG / "appsync-emulator.toml"),
+                                         "--seed", str(BLOG / "seed.json"), "--no-reload"])
+    try:
+        tour = quick_start_tour()
+        script = tour.replace("20002", str(running.port)).replace(
+            ".venv/bin/appsync-emulator", f"{sys.executable} -m emulator")
+        done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        got, expected = answers(done.stdout), expected_answers(tour)
+        assert len(got) == len(expected) == len(re.findall(r"^gql ", tour, re.M))
+        for answer, pattern in zip(got, expected, strict=True):
+            assert pattern.fullmatch(answer), (answer, pattern.pattern)
+        hint = next(line.strip().lstrip("#").strip() for line in tour.splitlines() if "read 5 items" in line)
+        assert any(line.endswith(hint) for line in running.output), hint
+    finally:
+        running.stop()
