@@ -23,6 +23,9 @@ Provider = Literal["userPools", "oidc", "identityPool", "apiKey", "function"]
 Operation = Literal["create", "update", "delete", "get", "list", "listen", "sync", "search"]
 ALL_OPERATIONS: tuple[Operation, ...] = ("create", "update", "delete", "get", "list", "listen", "sync", "search")
 
+#: How a ``@function`` calls its Lambda: wait for the answer, or fire and forget (``.async()`` in Gen 2).
+InvocationType = Literal["RequestResponse", "Event"]
+
 RootKind = Literal["get", "list", "query", "create", "update", "delete", "subscribe", "custom"]
 RelationKind = Literal["hasMany", "hasOne", "belongsTo", "manyToMany"]
 
@@ -169,6 +172,14 @@ class RootField:
 
 
 @dataclass(frozen=True)
+class FunctionStep:
+    """One ``@function`` directive on a field; several on one field run in order (a pipeline)."""
+
+    name: str  # as written: may end in ``-${env}``, matched with and without it
+    invocation_type: InvocationType = "RequestResponse"
+
+
+@dataclass(frozen=True)
 class ApiModel:
     """The transform's output: AppSync schema text plus what serves each part of it."""
 
@@ -177,6 +188,8 @@ class ApiModel:
     models: dict[str, ModelSpec]
     root_fields: dict[tuple[str, str], RootField]  # (parent type, field name) -> RootField
     sandbox: bool = False  # v2 `input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }`
+    # (type, field) -> its ``@function`` pipeline, on root, model and non-model fields alike
+    functions: dict[tuple[str, str], tuple[FunctionStep, ...]] = field(default_factory=dict)
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

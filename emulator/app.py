@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import logging
+import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -29,18 +32,35 @@ from emulator.auth.rules import AmplifyPolicy
 from emulator.data_files import DataFileError, seed_from_settings
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
+from emulator.function_sources import (
+    FunctionsError,
+    authorizer_function,
+    find_functions,
+    function_environment,
+)
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
+from emulator.resolvers.functions import FunctionCatalog, FunctionRunners
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
 from emulator.table_keys import ChangedKeys, refuse_changed_keys
 from emulator.transform import SchemaError, TransformOptions, transform
 
+log = logging.getLogger("appsync_emulator.functions")
+
 
 class StartupError(Exception):
     """The emulator cannot start; the message says why and what to fix."""
+
+
+def describe_functions(catalog: FunctionCatalog) -> None:
+    """One log line per function found, and a warning when its runtime is not installed."""
+    for spec in catalog:
+        log.info("function %s: %s %s (%s)", spec.name, spec.runtime_name or spec.runtime, spec.handler_file, spec.origin)
+    if any(spec.runtime == "node" for spec in catalog) and shutil.which("node") is None:
+        log.warning("Node.js functions were found but no 'node' is on the PATH: their calls will fail until it is")
 
 
 def load_api(settings: Settings) -> ApiModel:
@@ -60,9 +80,13 @@ def build_executor(api: ApiModel, settings: Settings) -> Executor:
     return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode)))
 
 
-def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = None) -> Generation:
+def build_generation(
+    settings: Settings, engine: Engine, api: ApiModel | None = None, runners: FunctionRunners | None = None
+) -> Generation:
     """Everything that follows from the schema and config, built before anything is served or
-    swapped: the API, its tables, the auth gateway and rules, the executable schema."""
+    swapped: the API, its tables, its functions, the auth gateway and rules, the executable schema.
+
+    ``runners``: the function runners a project-function Lambda authorizer is called through."""
     api = api or load_api(settings)
     try:
         refuse_changed_keys(engine.client(), api, settings.table_name)
@@ -70,11 +94,23 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
         raise StartupError(str(exc)) from exc
     ensure_tables(engine.client(), api, settings.table_name)
     auth_settings = ensure_credentials(settings.auth, settings.data_dir)
+    settings = replace(settings, auth=auth_settings)
+    try:
+        catalog = find_functions(settings, api)
+        authorizer = authorizer_function(settings, catalog)
+    except FunctionsError as exc:
+        raise StartupError(str(exc)) from exc
+    lambda_handler = None
+    if authorizer is not None:
+        runners = runners or FunctionRunners()
+        lambda_handler = functools.partial(runners.call, authorizer)
     return Generation(
-        settings=replace(settings, auth=auth_settings),
-        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
+        settings=settings,
+        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id, lambda_handler=lambda_handler),
         executor=build_executor(api, settings),
         policy=AmplifyPolicy(api, auth_settings.iam),
+        functions=catalog,
+        function_environment=function_environment(settings, api),
     )
 
 
@@ -87,12 +123,18 @@ def build_state(settings: Settings) -> AppState:
         engine = start_configured_engine(settings)
     except EngineError as exc:
         raise StartupError(str(exc)) from exc
-    generation = build_generation(settings, engine, api)
+    runners = FunctionRunners(base_url=f"http://{settings.public_host}:{settings.port}")
     try:
+        generation = build_generation(settings, engine, api, runners)
         seed_from_settings(engine.client(), settings, generation.executor.executable.api)
     except DataFileError as exc:
+        engine.close()
         raise StartupError(str(exc)) from exc
-    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started)
+    except StartupError:
+        engine.close()
+        raise
+    describe_functions(generation.functions)
+    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started, functions=runners)
 
 
 async def _root(request: Request) -> Response:
@@ -150,6 +192,7 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await state.hub.close()
+            state.functions.close()
             state.engine.close()
 
     app = Starlette(

@@ -56,7 +56,9 @@ class EmulatorServer(uvicorn.Server):
     async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
         await super().startup(sockets)
         if self.started:
-            for line in startup_lines(self.state, self._bound_port()):
+            port = self._bound_port() or self.state.settings.port
+            self.state.functions.serve_at(f"http://{self.state.settings.public_host}:{port}")
+            for line in startup_lines(self.state, port):
                 print(line, flush=True)
             print(f"Ready in {time.perf_counter() - self.state.started_at:.2f}s", flush=True)
 

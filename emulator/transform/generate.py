@@ -21,6 +21,7 @@ from emulator.transform.custom import (
     stripped,
 )
 from emulator.transform.document import OutputDocument
+from emulator.transform.functions import function_pipelines
 from emulator.transform.inputs import add_common_inputs, add_sort_key_inputs
 from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
@@ -91,4 +92,5 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         models={plan.name: model_spec(plan) for plan in planned.models},
         root_fields={(r.parent, r.name): r for r in roots},
         sandbox=schema.sandbox,
+        functions=function_pipelines(schema),
     )
