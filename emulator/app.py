@@ -42,6 +42,7 @@ from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.resolvers.functions import FunctionCatalog, FunctionRunners
+from emulator.resolvers.functions.triggers import TableTriggers
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
@@ -134,7 +135,9 @@ def build_state(settings: Settings) -> AppState:
         engine.close()
         raise
     describe_functions(generation.functions)
-    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started, functions=runners)
+    triggers = TableTriggers(engine.client(), engine.streams_client(), runners.call, settings.dynamodb_region)
+    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started, functions=runners,
+                    triggers=triggers)
 
 
 async def _root(request: Request) -> Response:
@@ -183,7 +186,8 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(task(stop)) for task in background]
+        running = [*background, state.triggers.run] if state.triggers is not None else list(background)
+        tasks = [asyncio.create_task(task(stop)) for task in running]
         try:
             async with httpx.AsyncClient(timeout=30) as client:
                 app.state.http_client = client

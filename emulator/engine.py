@@ -57,6 +57,15 @@ class Engine:
                 self._client._endpoint.http_session = self._session  # botocore has no public hook for this
         return self._client
 
+    def streams_client(self) -> Any:
+        """A DynamoDB Streams client on the same engine (table triggers read the streams with it)."""
+        local = self.embedded or bool(self.endpoint_url)
+        return boto3.session.Session().client(
+            "dynamodbstreams", endpoint_url=self.endpoint_url, region_name=self.region,
+            config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=30),
+            **(_LOCAL_CREDENTIALS if local else {}),
+        )
+
     def close(self) -> None:
         if self._session is not None:
             self._session.close()

@@ -20,6 +20,7 @@ from types import FrameType
 import uvicorn
 
 from emulator.app import StartupError, build_state, create_app
+from emulator.function_watch import FunctionWatcher
 from emulator.reload import Reloader, SettingsLoader
 from emulator.settings import Settings
 from emulator.state import AppState
@@ -104,7 +105,10 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     except StartupError as exc:
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
-    background = [Reloader(state, reload_settings).run] if reload_settings else []
+    background = []
+    if reload_settings:
+        reloader = Reloader(state, reload_settings)
+        background = [reloader.run, FunctionWatcher(state, reloader.reload_once).run]
     config = uvicorn.Config(
         create_app(state, background),
         host=settings.host,
