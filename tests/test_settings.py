@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.settings import ConfigError, load_config
+from emulator.settings import ConfigError, FunctionSettings, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -96,3 +96,15 @@ def test_config_mistakes_are_named(tmp_path: Path, text: str, expected: str) -> 
 def test_a_folder_as_config_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is a folder"):
         load_config(tmp_path)
+
+
+def test_a_functions_table_describes_a_function(tmp_path: Path) -> None:
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "resize.py").write_text("def main(event, context):\n    return 1\n")
+    settings = load_config(write(tmp_path, '[functions.resize]\nhandler = "fn/resize.py:main"\ntimeout = 12.5\n'
+                                           'python = "/opt/venv/bin/python"\nmax_instances = 2\n'
+                                           'environment = { BUCKET = "b", RETRIES = 3 }\ntriggers = ["Photo"]\n'))
+    [function] = settings.functions
+    assert function == FunctionSettings(name="resize", handler_file=(tmp_path / "fn" / "resize.py").resolve(),
+                                        export="main", timeout_seconds=12.5, environment={"BUCKET": "b", "RETRIES": "3"},
+                                        python="/opt/venv/bin/python", max_instances=2, triggers=("Photo",))
