@@ -22,8 +22,9 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def require_node() -> str:
-    """The node binary, with ``tsx`` installed for the fixtures (skip locally, fail in CI without Node)."""
+def require_node(folder: Path = FUNCTIONS) -> str:
+    """The node binary, with ``folder``'s npm packages installed (``npm ci``; ``tsx`` for the
+    fixtures): skips locally, fails in CI, without Node."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         reason = "node and npm are needed for the Node.js function tests"
@@ -31,12 +32,12 @@ def require_node() -> str:
             pytest.fail(f"{reason} (CI=true: they must run)")
         pytest.skip(reason)
     assert npm is not None
-    installed = FUNCTIONS / "node_modules" / ".package-lock.json"
-    if not installed.is_file() or (FUNCTIONS / "package-lock.json").stat().st_mtime > installed.stat().st_mtime:
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FUNCTIONS, capture_output=True, text=True,
+    installed = folder / "node_modules" / ".package-lock.json"
+    if not installed.is_file() or (folder / "package-lock.json").stat().st_mtime > installed.stat().st_mtime:
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=folder, capture_output=True, text=True,
                               timeout=NPM_CI_TIMEOUT_S, check=False)
         if done.returncode != 0:
-            pytest.fail(f"npm ci in {FUNCTIONS} failed:\n{done.stdout}\n{done.stderr}")
+            pytest.fail(f"npm ci in {folder} failed:\n{done.stdout}\n{done.stderr}")
     return str(node)
 
 
