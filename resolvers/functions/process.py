@@ -1,9 +1,9 @@
 """One runner process: a function instance that serves one call at a time.
 
 The process is started in a session of its own (so it and anything it spawns can be signalled
-together), gets requests on stdin and answers on stdout (``protocol.py``); a thread reads each of
-its output streams: answers go to a queue, stderr lines to the log prefixed with the function's
-name. A call that outlives the function's timeout kills the process (Lambda's ``Task timed out``);
+together), gets requests on stdin and answers on stdout (``protocol.py``). The calling thread
+reads the answer itself (``select`` with the call's deadline, no hand-off between threads); a
+thread logs the stderr lines, prefixed with the function's name. A call that outlives the function's timeout kills the process (Lambda's ``Task timed out``);
 a process that exits mid-call is reported as Lambda reports a runtime exit. ``stop`` closes
 stdin (runners exit on EOF), then SIGTERM, then SIGKILL.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import queue
+import select
 import signal
 import subprocess
 import threading
@@ -53,9 +53,10 @@ class RunnerProcess:
         self.process = process
         self.label = label
         self._log = log
-        self._messages: queue.Queue[Any] = queue.Queue()
+        assert process.stdout is not None
+        self._answers = process.stdout.fileno()  # read directly by the caller (no hand-off between threads)
+        self._buffer = bytearray()
         self.calls = 0
-        threading.Thread(target=self._read_answers, name=f"{label}-out", daemon=True).start()
         threading.Thread(target=self._read_log, name=f"{label}-log", daemon=True).start()
 
     @classmethod
@@ -81,13 +82,6 @@ class RunnerProcess:
     def pid(self) -> int:
         return self.process.pid
 
-    def _read_answers(self) -> None:
-        stream = self.process.stdout
-        assert stream is not None
-        for line in stream:
-            self._messages.put(line)
-        self._messages.put(_EOF)
-
     def _read_log(self) -> None:
         stream: IO[bytes] | None = self.process.stderr
         assert stream is not None
@@ -98,10 +92,19 @@ class RunnerProcess:
 
     def _next_message(self, deadline: float) -> Any:
         """The next line from the runner, ``_EOF`` when it closed stdout, None at the deadline."""
-        try:
-            return self._messages.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            return None
+        while True:
+            end = self._buffer.find(b"\n")
+            if end >= 0:
+                line = bytes(self._buffer[: end + 1])
+                del self._buffer[: end + 1]
+                return line
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._answers], [], [], remaining)[0]:
+                return None
+            chunk = os.read(self._answers, 65536)
+            if not chunk:
+                return _EOF
+            self._buffer += chunk
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
