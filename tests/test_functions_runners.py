@@ -164,14 +164,15 @@ def test_restart_replaces_instances_and_close_stops_them(runners: FunctionRunner
         runners.invoke("called", args(msg="z"))
 
 
-def test_an_event_call_returns_at_once(runners: FunctionRunners, folder: Path) -> None:
-    started = time.monotonic()
-    assert runners.invoke("behave-py", args(action="sleep", arg="300"), invocation_type="Event") is None
-    assert time.monotonic() - started < 0.3
-    deadline = time.monotonic() + 20
-    while not runner_pids(folder / "behave.py") and time.monotonic() < deadline:
+def test_an_event_call_returns_before_the_function_finishes(runners: FunctionRunners, folder: Path) -> None:
+    release = folder / "release"
+    assert runners.invoke("behave-py", args(action="wait-for", arg=str(release)), invocation_type="Event") is None
+    assert not (folder / "release.done").exists()  # the function waits for the release: the call did not
+    release.touch()
+    deadline = time.monotonic() + 30
+    while not (folder / "release.done").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert runner_pids(folder / "behave.py")  # it ran, in the background
+    assert (folder / "release.done").exists()
 
 
 def test_reconfiguring_retires_only_changed_functions(runners: FunctionRunners, folder: Path) -> None:

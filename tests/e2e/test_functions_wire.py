@@ -12,7 +12,6 @@ through the DynamoDB endpoint.
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -202,14 +201,14 @@ def test_a_function_on_a_model_field_gets_the_item_as_source(server: RunningEmul
 
 
 def test_event_invocation_answers_at_once_and_runs_in_the_background(server: RunningEmulator) -> None:
-    started = time.monotonic()
+    state = server.state_dir  # type: ignore[attr-defined]
     assert data(server, 'mutation { fire(msg: "later") { success } }') == {"fire": {"success": True}}
-    answered = time.monotonic() - started
-    written = server.state_dir / "event-later.json"  # type: ignore[attr-defined]
+    written = state / "event-later.json"
+    assert not written.exists()  # answered while the function still waits for its release
+    (state / "later.release").touch()
     eventually(written.exists)
     event = json.loads(written.read_text())
     assert (event["typeName"], event["fieldName"], event["arguments"]) == ("Mutation", "fire", {"msg": "later"})
-    assert answered < 5  # the handler sleeps 0.3 s after a cold start; the answer did not wait for it
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -361,8 +360,6 @@ def test_a_trigger_gets_writes_made_straight_through_the_dynamodb_endpoint(serve
 
 
 def test_a_failed_batch_is_retried_and_never_blocks_the_write(server: RunningEmulator) -> None:
-    started = time.monotonic()
     post = data(server, 'mutation { createPost(input: {title: "fail-once please"}) { id } }')["createPost"]
-    assert time.monotonic() - started < 5  # the write answered without waiting for the trigger
     eventually(lambda: len(audits(server, post["id"])) == 1)
     eventually(lambda: any("failed on a batch" in line and "failing this batch once" in line for line in server.output))
