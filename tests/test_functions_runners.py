@@ -51,6 +51,7 @@ def runners(folder: Path) -> Iterator[FunctionRunners]:
         spec("called", folder / "called.js"),
         spec("behave", folder / "behave.mjs", timeout_seconds=1.0, max_instances=2),
         spec("behave-py", folder / "behave.py", timeout_seconds=1.0),
+        spec("waiter", folder / "behave.py", timeout_seconds=60.0),
         spec("nothere", folder / "chain.mjs", export="nothere"),
     ]
     runners.configure(FunctionCatalog(specs, env="unit"), ENVIRONMENT)
@@ -73,7 +74,7 @@ def test_each_handler_style_answers(runners: FunctionRunners) -> None:
 def test_names_with_the_env_suffix_find_the_function(runners: FunctionRunners) -> None:
     assert runners.invoke("promised-${env}", args(msg="c")) == "promised c"
     assert runners.invoke("promised-unit", args(msg="d")) == "promised d"
-    with pytest.raises(UnknownFunction, match=r"no function named 'nope'; functions found: behave, behave-py"):
+    with pytest.raises(UnknownFunction, match=r"no function named 'nope'; functions found: behave, behave-py, called"):
         runners.invoke("nope", {})
 
 
@@ -166,7 +167,7 @@ def test_restart_replaces_instances_and_close_stops_them(runners: FunctionRunner
 
 def test_an_event_call_returns_before_the_function_finishes(runners: FunctionRunners, folder: Path) -> None:
     release = folder / "release"
-    assert runners.invoke("behave-py", args(action="wait-for", arg=str(release)), invocation_type="Event") is None
+    assert runners.invoke("waiter", args(action="wait-for", arg=str(release)), invocation_type="Event") is None
     assert not (folder / "release.done").exists()  # the function waits for the release: the call did not
     release.touch()
     deadline = time.monotonic() + 30

@@ -127,6 +127,7 @@ handler = "{handler('shout.py')}"
 handler = "{handler('search.mjs')}"
 [functions.record-event]
 handler = "{handler('record_event.py')}"
+timeout = 60
 environment = {{ FUNCTION_STATE_DIR = "{state_dir}" }}
 [functions.call-api]
 handler = "{handler('call_api.py')}"
