@@ -49,8 +49,8 @@ def runners(folder: Path) -> Iterator[FunctionRunners]:
         spec("echo", folder / "echo.mjs"),
         spec("promised", folder / "promised.cjs"),
         spec("called", folder / "called.js"),
-        spec("behave", folder / "behave.mjs", timeout_seconds=1.0, max_instances=2),
-        spec("behave-py", folder / "behave.py", timeout_seconds=1.0),
+        spec("behave", folder / "behave.mjs", timeout_seconds=2.0, max_instances=2),
+        spec("behave-py", folder / "behave.py", timeout_seconds=2.0),
         spec("waiter", folder / "behave.py", timeout_seconds=60.0),
         spec("nothere", folder / "chain.mjs", export="nothere"),
     ]
@@ -119,8 +119,8 @@ def test_a_module_that_does_not_load_fails_each_call_until_fixed(folder: Path) -
 def test_a_timeout_kills_the_instance(runners: FunctionRunners, name: str) -> None:
     pid = runners.invoke(name, args(action="identify", arg="before"))["pid"]
     with pytest.raises(FunctionError) as failed:
-        runners.invoke(name, args(action="sleep", arg="3000"))
-    assert failed.value.message.endswith("Task timed out after 1.00 seconds")
+        runners.invoke(name, args(action="sleep", arg="6000"))
+    assert failed.value.message.endswith("Task timed out after 2.00 seconds")
     assert failed.value.cause == "Sandbox.Timedout"
     assert not Path(f"/proc/{pid}").exists()  # killed (and reaped)
     assert runners.invoke(name, args(action="identify", arg="after"))["pid"] != pid

@@ -8,10 +8,10 @@ write to the table, whoever made it: the API, or a client on the DynamoDB endpoi
 
 The streams are read only through the DynamoDB Streams API (``DescribeStream``,
 ``GetShardIterator``, ``GetRecords``) on the same engine, so any engine with streams works. Like
-Lambda's poller, each shard is read a few times a second, batches of up to ``batch_size``
-records go to the function one at a time and in order, and a failed batch is retried (with a
-growing pause, logged each time) until it succeeds, so a failing function holds its shard back
-but never blocks a write.
+Lambda's poller, each shard is read up to four times a second (once a second while quiet),
+batches of up to ``batch_size`` records go to the function one at a time and in order, and a
+failed batch is retried (with a growing pause, logged each time) until it succeeds, so a failing
+function holds its shard back but never blocks a write.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from emulator.resolvers.functions.spec import FunctionSpec, StreamTrigger
 log = logging.getLogger("appsync_emulator.functions")
 
 POLL_SECONDS = 0.25  # Lambda polls a stream shard about four times a second
+IDLE_POLL_SECONDS = 1.0  # while nothing is written
 DISCOVER_EVERY = 40  # rounds between looks for new streams and shards (a table recreated, a shard split)
 FIRST_RETRY_SECONDS = 0.5
 LONGEST_RETRY_SECONDS = 30.0
@@ -123,17 +124,25 @@ class TableTriggers:
         return delivered
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until ``stop`` is set (a background task of the app)."""
+        """Poll until ``stop`` is set (a background task of the app): every ``POLL_SECONDS`` while
+        records flow, slowing down to ``IDLE_POLL_SECONDS`` while the streams are quiet (each
+        GetRecords costs the engine a new shard iterator)."""
+        pause = POLL_SECONDS
         while not stop.is_set():
+            delivered = 0
             if self._wanted:
                 try:
-                    await anyio.to_thread.run_sync(self.poll)
+                    delivered = await anyio.to_thread.run_sync(self.poll)
                 except Exception:  # a poller must outlive any single failure
                     log.exception("table triggers: polling failed")
+            pause = POLL_SECONDS if delivered or self._pending() else min(IDLE_POLL_SECONDS, pause * 2)
             try:
-                await asyncio.wait_for(stop.wait(), POLL_SECONDS)
+                await asyncio.wait_for(stop.wait(), pause)
             except TimeoutError:
                 pass
+
+    def _pending(self) -> bool:
+        return any(reader.pending for reader in list(self._readers.values()))
 
     def _warn_once(self, key: str, message: str) -> None:
         if key not in self._warned:
