@@ -84,10 +84,14 @@ class FunctionWatcher:
                     await moved.wait()
                     continue
                 watch_filter = _Filter(self.state.settings.data_dir.resolve())
-                async for changes in watchfiles.awatch(*roots, stop_event=moved, debounce=200, recursive=True,
-                                                       watch_filter=watch_filter):
-                    if self.handle([Path(path) for _, path in changes]) and self.reload is not None:
-                        await anyio.to_thread.run_sync(self.reload)
+                try:
+                    async for changes in watchfiles.awatch(*roots, stop_event=moved, debounce=200, recursive=True,
+                                                           watch_filter=watch_filter):
+                        if self.handle([Path(path) for _, path in changes]) and self.reload is not None:
+                            await anyio.to_thread.run_sync(self.reload)
+                except OSError as exc:  # a watched folder went away: watch again what is there now
+                    log.warning("watching the functions' folders: %s; watching again", exc)
+                    await asyncio.sleep(GENERATION_CHECK_SECONDS)
             finally:
                 follower.cancel()
 
