@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -69,6 +70,7 @@ class FunctionFigures:
     first_call: Figure
     spawn_per_call: Figure
     pools: list[PoolFigures]
+    load: tuple[float, float]  # the machine's 1-minute load average at the start and the end
 
 
 def _project(folder: Path) -> str:
@@ -137,6 +139,7 @@ def _concurrent(running: RunningEmulator, field: str, calls_per_client: int) -> 
 
 
 def run(rounds: int, iterations: int) -> FunctionFigures:
+    load_before = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="bench-functions-"))
     config = _project(folder)
     firsts, plains, nodes, pythons, node_overheads, python_overheads, spawns = [], [], [], [], [], [], []
@@ -168,6 +171,7 @@ def run(rounds: int, iterations: int) -> FunctionFigures:
         node_overhead=Figure.of(node_overheads), python_overhead=Figure.of(python_overheads),
         first_call=Figure.of(firsts), spawn_per_call=Figure.of(spawns),
         pools=[PoolFigures(size, Figure.of(throughputs[size]), wrong[size]) for size in POOLS],
+        load=(load_before, os.getloadavg()[0]),
     )
 
 
@@ -199,7 +203,10 @@ def section(figures: FunctionFigures) -> list[str]:
              "A `@function` query whose handler returns its argument at once, against a field with no resolver, "
              "interleaved on one keep-alive connection (API key, `--log-level warning`); a fresh server per round. "
              "Overhead = the difference of the p50s: the event, the JSON-lines round trip to the runner process, "
-             "the result.", "",
+             "the result. Each call wakes the runner process and then the server: on a machine whose cores are "
+             "busy with other work, every wake-up waits for a core, which these figures include "
+             f"(1-minute load average {figures.load[0]:.1f} at the start of this run, {figures.load[1]:.1f} at its "
+             f"end, for {os.cpu_count()} cores).", "",
              "| | p50 ms | overhead ms |", "|---|---|---|",
              f"| field with no resolver | {figures.plain_p50.text()} | |",
              f"| Node function (warm) | {figures.node_p50.text()} | {figures.node_overhead.text()} |",

@@ -66,11 +66,11 @@ def _targets(results: Results) -> list[str]:
         if fan.subscribers == 100:
             rows.append(f"| mutation → event p99 ≤ {FANOUT_P99_TARGET_MS:g} ms at 100 subscribers | {fan.p99.text(1, ' ms')} | "
                         f"{_verdict(fan.p99.median <= FANOUT_P99_TARGET_MS)} |")
-    if results.functions is not None:
-        rows += functions.targets(results.functions)
     if results.memory:
         rows.append(f"| idle RSS ≤ {IDLE_RSS_TARGET_MIB:g} MB | {results.memory.idle_mib:.0f} MiB | "
                     f"{_verdict(results.memory.idle_mib <= IDLE_RSS_TARGET_MIB)} |")
+    if results.functions is not None:
+        rows += functions.targets(results.functions)
     return rows
 
 
