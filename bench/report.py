@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import functions
 from bench.fanout import FanoutFigures, MemoryFigures
 from bench.http_latency import OperationFigures
 from bench.png import BLUE, GREY, ORANGE, Panel, Series, write_chart
@@ -34,6 +35,7 @@ class Results:
     fanout: list[FanoutFigures] = field(default_factory=list)
     memory: MemoryFigures | None = None
     search: SearchFigures | None = None
+    functions: functions.FunctionFigures | None = None
     appendix: dict[str, str] = field(default_factory=dict)
 
 
@@ -48,6 +50,8 @@ def render(results: Results, chart: str) -> str:
     lines += ["", f"![benchmarks]({chart})", "", "## Targets", "", "| target | figure | verdict |", "|---|---|---|"]
     lines += _targets(results)
     lines += _cold_start(results) + _http(results) + _sizes(results) + _fanout(results) + _search(results)
+    if results.functions is not None:
+        lines += functions.section(results.functions)
     for title, text in results.appendix.items():
         lines += ["", f"## {title}", "", "```", text.rstrip(), "```"]
     return "\n".join(lines) + "\n"
@@ -75,6 +79,8 @@ def _targets(results: Results) -> list[str]:
     if results.memory:
         rows.append(f"| idle RSS ≤ {IDLE_RSS_TARGET_MIB:g} MB | {results.memory.idle_mib:.0f} MiB | "
                     f"{_verdict(results.memory.idle_mib <= IDLE_RSS_TARGET_MIB)} |")
+    if results.functions is not None:
+        rows += functions.targets(results.functions)
     return rows
 
 

@@ -23,6 +23,9 @@ Provider = Literal["userPools", "oidc", "identityPool", "apiKey", "function"]
 Operation = Literal["create", "update", "delete", "get", "list", "listen", "sync", "search"]
 ALL_OPERATIONS: tuple[Operation, ...] = ("create", "update", "delete", "get", "list", "listen", "sync", "search")
 
+#: How a ``@function`` calls its Lambda: wait for the answer, or fire and forget (``.async()`` in Gen 2).
+InvocationType = Literal["RequestResponse", "Event"]
+
 RootKind = Literal["get", "list", "query", "search", "create", "update", "delete", "subscribe", "custom"]
 RelationKind = Literal["hasMany", "hasOne", "belongsTo", "manyToMany"]
 
@@ -178,6 +181,14 @@ class SearchSpec:
 
 
 @dataclass(frozen=True)
+class FunctionStep:
+    """One ``@function`` directive on a field; several on one field run in order (a pipeline)."""
+
+    name: str  # as written: may end in ``-${env}``, matched with and without it
+    invocation_type: InvocationType = "RequestResponse"
+
+
+@dataclass(frozen=True)
 class ApiModel:
     """The transform's output: AppSync schema text plus what serves each part of it."""
 
@@ -193,6 +204,8 @@ class ApiModel:
     # in the owner field (off: only an owner-authorized create does)
     populate_owner_field_for_static_group_auth: bool = True
     searches: dict[str, SearchSpec] = field(default_factory=dict)  # @searchable: by query name
+    # (type, field) -> its ``@function`` pipeline, on root, model and non-model fields alike
+    functions: dict[tuple[str, str], tuple[FunctionStep, ...]] = field(default_factory=dict)
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

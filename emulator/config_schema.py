@@ -52,6 +52,8 @@ TABLES = (
     ConfigTable("dynamodb", "the DynamoDB engine"),
     ConfigTable("limits", "AppSync's limits (AppSync's values by default; see \"Limits\")"),
     ConfigTable("gen2", "Amplify Gen 2 projects (see \"Amplify Gen 2\")"),
+    ConfigTable("functions", "Lambda functions of any project, one table per function (see \"Lambda functions\")",
+                named=True),
     ConfigTable("data_sources", "custom resolvers' data sources, one table per name (see \"Custom resolvers\")",
                 named=True),
     ConfigTable("resolvers", 'custom resolvers, one table per field, e.g. `[resolvers."Query.echo"]`', named=True),
@@ -161,6 +163,19 @@ KEYS = (
               "(close code 1013).", "limits.send_queue_size"),
     ConfigKey("gen2", "loader", '`"fast"` or `"real"`', "fast", "How a Gen 2 project is read: a shim without the "
               "AWS CDK, or the project's own `@aws-amplify/backend`.", "gen2_loader"),
+    ConfigKey("functions", "handler", '`"file:export"`', None, "The handler file (`.js`, `.mjs`, `.cjs`, `.ts`, "
+              "`.py`) and its export.", None, "required; export `handler`"),
+    ConfigKey("functions", "runtime", '`"node"` or `"python"`', None, "When the file's extension does not say it.",
+              None, "from the file"),
+    ConfigKey("functions", "timeout", "number (seconds)", 3.0, "Lambda's `Timeout`, 1..900.", None),
+    ConfigKey("functions", "environment", "table of strings", None, "Variables added to the function's environment.",
+              None, "none"),
+    ConfigKey("functions", "python", "path", None, "The interpreter of a Python function (its virtualenv's).",
+              None, "the function's `.venv`, else the emulator's"),
+    ConfigKey("functions", "max_instances", "integer", 4, "Runner processes when calls overlap, 1..64.", None),
+    ConfigKey("functions", "triggers", "list of models", None, "Models whose table stream feeds the function.",
+              None, "none"),
+    ConfigKey("functions", "batch_size", "integer", 100, "Stream records per trigger call, 1..10000.", None),
     ConfigKey("data_sources", "type", "`AMAZON_DYNAMODB`, `AWS_LAMBDA`, `HTTP` or `NONE`", None, "The kind; "
               "without it the entry adjusts the project's data source of that name.", None, "none"),
     ConfigKey("data_sources", "table", "string", None, "DynamoDB: a model (`Post`), its data source (`PostTable`) "

@@ -22,6 +22,7 @@ import uvicorn
 
 from emulator.app import StartupError, build_state, create_app
 from emulator.auth.generated import generated_credentials_file
+from emulator.function_watch import FunctionWatcher
 from emulator.reload import Reloader, SettingsLoader
 from emulator.settings import Settings
 from emulator.state import AppState
@@ -69,7 +70,9 @@ class EmulatorServer(uvicorn.Server):
     async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
         await super().startup(sockets)
         if self.started:
-            for line in startup_lines(self.state, self._bound_port()):
+            port = self._bound_port() or self.state.settings.port
+            self.state.functions.serve_at(f"http://{self.state.settings.public_host}:{port}")
+            for line in startup_lines(self.state, port):
                 print(line, flush=True)
             print(f"Ready in {time.perf_counter() - self.state.started_at:.2f}s", flush=True)
 
@@ -139,7 +142,10 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
         listener.close()
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
-    background = [Reloader(state, reload_settings).run] if reload_settings else []
+    background = []
+    if reload_settings:
+        reloader = Reloader(state, reload_settings)
+        background = [reloader.run, FunctionWatcher(state, reloader.reload_once).run]
     config = uvicorn.Config(
         create_app(state, background),
         host=settings.host,

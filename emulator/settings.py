@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from emulator.function_config import FunctionSettings
     from emulator.resolver_config import CustomConfig
 
 from emulator.config_schema import table_keys
@@ -89,7 +90,7 @@ class IamSettings:
 
 @dataclass(frozen=True)
 class LambdaSettings:
-    handler: str | None = None  # "module:function"
+    handler: str | None = None  # "module:function" (in process), "file.ts:export" or a function's name
     search_path: Path | None = None  # the config file's folder: the module is looked up there first
 
 
@@ -151,6 +152,7 @@ class Settings:
     gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
     extra: dict[str, Any] = field(default_factory=dict)
     custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
+    functions: tuple[FunctionSettings, ...] = ()
 
     def table_name(self, model: str) -> str:
         """Amplify's table naming: ``<Model>-<api_id>-<env>``."""
@@ -325,11 +327,10 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     od = OidcSettings()
     lam = auth.sub("lambda", table_keys("auth.lambda"))
     handler = lam.text("handler", None)
-    if handler is not None and ":" not in handler:
-        raise ConfigError(f"{path}: key 'auth.lambda.handler' must be 'module:function', got {handler!r}")
     modes = (default, *additional)
     if "AWS_LAMBDA" in modes and not handler:
-        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' ('module:function') is required")
+        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' is required: a Python "
+                          "'module:function', a handler file 'file:export' (.js/.mjs/.cjs/.ts/.py) or a function's name")
     return AuthSettings(
         default=default,
         additional=additional,
@@ -400,7 +401,8 @@ def load_config(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    from emulator.resolver_config import read_custom_config  # it reads tables with _Reader
+    from emulator.function_config import read_function_settings  # they read tables with _Reader
+    from emulator.resolver_config import read_custom_config
 
     top = _Reader(path, "", raw, TOP_KEYS)
     dynamo = top.sub("dynamodb", table_keys("dynamodb"))
@@ -420,4 +422,5 @@ def load_config(path: Path) -> Settings:
         gen2_loader=top.sub("gen2", table_keys("gen2")).choice("loader", "fast", GEN2_LOADERS) or "fast",
         config_file=path.resolve(),
         custom=read_custom_config(top),
+        functions=read_function_settings(top),
     )

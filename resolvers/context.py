@@ -167,6 +167,9 @@ class ResolverContext:
     request_headers: Mapping[str, str] = field(default_factory=dict)
     dynamodb_calls: int = 0  # counted by resolvers for the request log
     search: Any = None  # resolvers.search.SearchService: the @searchable indexes (None: no search)
+    # The function runners (``emulator.resolvers.functions.FunctionRunners``): ``@function``
+    # fields and Lambda data sources call functions through ``functions.invoke``.
+    functions: Any = None
     # Per-request memo of the resolvers' batch loaders (e.g. belongsTo served by one BatchGetItem
     # for all sibling parents); keyed by loader name, owned by ``resolvers.loader``.
     loaders: dict[str, Any] = field(default_factory=dict)

@@ -21,6 +21,7 @@ from emulator.transform.custom import (
     stripped,
 )
 from emulator.transform.document import OutputDocument
+from emulator.transform.functions import function_pipelines
 from emulator.transform.inputs import add_common_inputs, add_sort_key_inputs
 from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
@@ -106,4 +107,5 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         populate_owner_field_for_static_group_auth=(dialect.version == "v2"
                                                     and options.populate_owner_field_for_static_group_auth),
         searches={spec.query: spec for spec in searches},
+        functions=function_pipelines(schema),
     )

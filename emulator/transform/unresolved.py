@@ -1,7 +1,6 @@
 """Fields the schema declares but the emulator has no local resolver for, and why.
 
-Amplify attaches these resolvers to things the emulator does not run (yet): a Lambda function
-(``@function``), an HTTP endpoint (``@http``), AI services (``@predictions``), or a resolver
+Amplify attaches these resolvers to things the emulator does not run (yet): an HTTP endpoint (``@http``), AI services (``@predictions``), or a resolver
 written outside the schema (a custom field of Query/Mutation/Subscription gets its resolver from
 the project's ``resolvers/`` folder or a custom stack). Saying so at start, and answering such a field with an error naming the reason,
 replaces a silent ``null``.
@@ -16,9 +15,8 @@ _CUSTOM = ("a custom field: Amplify attaches its resolver from the API's resolve
 
 
 def _reason(obj: ObjectDef, source_field: FieldDef) -> str | None:
-    functions = [str(d.args.get("name")) for d in source_field.directives_named("function")]
-    if functions:
-        return f"@function({', '.join(functions)}): Lambda resolvers are not run by the emulator"
+    if source_field.directive("function") is not None:
+        return None  # served by the Lambda function runners (emulator.resolvers.functions)
     http = source_field.directive("http")
     if http is not None:
         return f"@http({http.args.get('method') or 'GET'} {http.args.get('url')}): HTTP resolvers are not run by the emulator"
