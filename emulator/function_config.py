@@ -16,13 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from emulator.config_reader import ConfigError, TableReader
 from emulator.config_schema import table_keys
-from emulator.settings import ConfigError
-
-if TYPE_CHECKING:
-    from emulator.settings import _Reader
 
 
 @dataclass(frozen=True)
@@ -45,7 +41,7 @@ class FunctionSettings:
 _RUNTIMES = ("node", "python")
 
 
-def _function(top: _Reader, name: str) -> FunctionSettings:
+def _function(top: TableReader, name: str) -> FunctionSettings:
     """One ``[functions.<name>]`` table: ``handler = "file:export"`` (export ``handler`` by default)."""
     reader = top.sub("functions", set(top.table.get("functions", {}))).sub(name, table_keys("functions"))
     spec = reader.text("handler", None)
@@ -63,16 +59,16 @@ def _function(top: _Reader, name: str) -> FunctionSettings:
                           f"{handler_file.name}; use a .js/.mjs/.cjs/.ts/.py file or set runtime")
     environment = reader.table.get("environment", {})
     if not isinstance(environment, dict) or not all(isinstance(v, str | int | float | bool) for v in environment.values()):
-        raise reader._fail("environment", "a table of strings, e.g. { TABLE = \"x\" }")
+        raise reader.fail("environment", "a table of strings, e.g. { TABLE = \"x\" }")
     timeout = reader.number("timeout", 3.0)
     max_instances = reader.integer("max_instances", 4)
     batch_size = reader.integer("batch_size", 100)
     if not 0 < timeout <= 900:
-        raise reader._fail("timeout", "seconds between 1 and 900 (Lambda's limit)")
+        raise reader.fail("timeout", "seconds between 1 and 900 (Lambda's limit)")
     if not 1 <= max_instances <= 64:
-        raise reader._fail("max_instances", "between 1 and 64")
+        raise reader.fail("max_instances", "between 1 and 64")
     if not 1 <= batch_size <= 10_000:
-        raise reader._fail("batch_size", "between 1 and 10000")
+        raise reader.fail("batch_size", "between 1 and 10000")
     return FunctionSettings(
         name=name,
         handler_file=handler_file,
@@ -87,7 +83,7 @@ def _function(top: _Reader, name: str) -> FunctionSettings:
     )
 
 
-def read_function_settings(top: _Reader) -> tuple[FunctionSettings, ...]:
+def read_function_settings(top: TableReader) -> tuple[FunctionSettings, ...]:
     raw = top.table.get("functions", {})
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         raise ConfigError(f"{top.file}: key 'functions' must hold one table per function, e.g. [functions.echo]")

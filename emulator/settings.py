@@ -20,13 +20,10 @@ if TYPE_CHECKING:
     from emulator.function_config import FunctionSettings
     from emulator.resolver_config import CustomConfig
 
+from emulator.config_reader import ConfigError, TableReader
 from emulator.config_schema import table_keys
 
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
-
-
-class ConfigError(Exception):
-    """A config mistake, worded for the user: where it is and what was expected."""
 
 
 @dataclass(frozen=True)
@@ -168,86 +165,6 @@ class Settings:
 # Loading
 
 
-class _Reader:
-    """Reads one TOML table, checking keys and types, naming the file and key on error."""
-
-    def __init__(self, path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
-        self.file = path
-        self.prefix = prefix
-        self.table = table
-        unknown = sorted(set(table) - allowed)
-        if unknown:
-            raise ConfigError(
-                f"{path}: unknown key {self._name(unknown[0])!r}; expected one of: {', '.join(sorted(allowed))}"
-            )
-
-    def _name(self, key: str) -> str:
-        return f"{self.prefix}{key}"
-
-    def _fail(self, key: str, expected: str) -> ConfigError:
-        value = self.table[key]
-        return ConfigError(f"{self.file}: key {self._name(key)!r} must be {expected}, got {value!r}")
-
-    def text(self, key: str, default: str | None) -> str | None:
-        if key not in self.table:
-            return default
-        if not isinstance(self.table[key], str):
-            raise self._fail(key, "a string")
-        return self.table[key]
-
-    def choice(self, key: str, default: str | None, choices: tuple[str, ...]) -> str | None:
-        value = self.text(key, default)
-        if key in self.table and value not in choices:
-            raise self._fail(key, "one of " + ", ".join(choices))
-        return value
-
-    def integer(self, key: str, default: int) -> int:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self._fail(key, "an integer")
-        return value
-
-    def number(self, key: str, default: float) -> float:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self._fail(key, "a number")
-        return float(value)
-
-    def boolean(self, key: str, default: bool) -> bool:
-        if key not in self.table:
-            return default
-        if not isinstance(self.table[key], bool):
-            raise self._fail(key, "true or false")
-        return self.table[key]
-
-    def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._fail(key, "a list of strings")
-        return tuple(value)
-
-    def file_path(self, key: str, must_exist: bool = True) -> Path | None:
-        value = self.text(key, None)
-        if value is None or value == "":
-            return None
-        resolved = (self.file.parent / value).resolve()
-        if must_exist and not resolved.exists():
-            raise ConfigError(f"{self.file}: key {self._name(key)!r} names {value!r}, but {resolved} does not exist")
-        return resolved
-
-    def sub(self, key: str, allowed: set[str]) -> _Reader:
-        value = self.table.get(key, {})
-        if not isinstance(value, dict):
-            raise self._fail(key, "a table")
-        return _Reader(self.file, f"{self._name(key)}.", value, allowed)
-
-
 def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -259,7 +176,7 @@ def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
     raise ConfigError(f"{path}: key {key!r} must be an ISO 8601 date-time, got {value!r}")
 
 
-def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
+def _api_keys(reader: TableReader) -> tuple[ApiKey, ...]:
     raw = reader.table.get("keys", [])
     name = reader._name("keys")
     if not isinstance(raw, list):
@@ -279,7 +196,7 @@ def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
     return tuple(keys)
 
 
-def _iam(reader: _Reader) -> IamSettings:
+def _iam(reader: TableReader) -> IamSettings:
     defaults = IamSettings()
     raw_creds = reader.table.get("credentials", [])
     if not isinstance(raw_creds, list):
@@ -288,7 +205,7 @@ def _iam(reader: _Reader) -> IamSettings:
     for index, entry in enumerate(raw_creds):
         if not isinstance(entry, dict):
             raise ConfigError(f"{reader.file}: key {reader._name('credentials')}[{index}] must be a table")
-        item = _Reader(
+        item = TableReader(
             reader.file,
             f"{reader._name('credentials')}[{index}].",
             entry,
@@ -309,7 +226,7 @@ def _iam(reader: _Reader) -> IamSettings:
     )
 
 
-def _auth(path: Path, top: _Reader) -> AuthSettings:
+def _auth(path: Path, top: TableReader) -> AuthSettings:
     if "auth" not in top.table:
         return AuthSettings()
     auth = top.sub("auth", table_keys("auth"))
@@ -321,7 +238,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     up = auth.sub("user_pools", table_keys("auth.user_pools"))
     jwks_url = up.text("jwks_url", None)
     if jwks_url and not jwks_url.startswith(("http://", "https://")):
-        raise up._fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
+        raise up.fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
     upd = UserPoolSettings()
     oidc = auth.sub("oidc", table_keys("auth.oidc"))
     od = OidcSettings()
@@ -371,7 +288,7 @@ _LIMIT_BOUNDS: dict[str, tuple[float, float | None]] = {
 _FLOAT_LIMITS = {"resolver_timeout_seconds", "keep_alive_seconds", "connection_init_timeout_seconds"}
 
 
-def _limits(top: _Reader) -> LimitsSettings:
+def _limits(top: TableReader) -> LimitsSettings:
     reader = top.sub("limits", table_keys("limits"))
     defaults = LimitsSettings()
     values: dict[str, Any] = {}
@@ -380,7 +297,7 @@ def _limits(top: _Reader) -> LimitsSettings:
         value = reader.number(key, default) if key in _FLOAT_LIMITS else reader.integer(key, default)
         if value < low or (high is not None and value > high):
             bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise reader._fail(key, f"{bounds}")
+            raise reader.fail(key, f"{bounds}")
         values[key] = value
     return LimitsSettings(**values)
 
@@ -401,10 +318,10 @@ def load_config(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    from emulator.function_config import read_function_settings  # they read tables with _Reader
+    from emulator.function_config import read_function_settings  # lazily: they import this module
     from emulator.resolver_config import read_custom_config
 
-    top = _Reader(path, "", raw, TOP_KEYS)
+    top = TableReader(path, "", raw, TOP_KEYS)
     dynamo = top.sub("dynamodb", table_keys("dynamodb"))
     endpoint = dynamo.text("endpoint", None) or None
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
