@@ -86,6 +86,36 @@ class AuthSettings:
         return (self.default, *[m for m in self.additional if m != self.default])
 
 
+CONFLICT_HANDLERS = ("AUTOMERGE", "OPTIMISTIC_CONCURRENCY", "LAMBDA")
+
+
+@dataclass(frozen=True)
+class ConflictSettings:
+    """One model's (or the project's) conflict resolution: Amplify's ``ResolverConfig`` entry."""
+
+    handler: str = "AUTOMERGE"  # one of CONFLICT_HANDLERS
+    lambda_function: str | None = None  # LAMBDA: the conflict handler function's name
+
+
+@dataclass(frozen=True)
+class DataStoreSettings:
+    """DataStore conflict detection (``[datastore]``, or ``transform.conf.json`` ``ResolverConfig``),
+    with the TTLs Amplify gives the versioned data sources (minutes)."""
+
+    project: ConflictSettings | None = None
+    models: tuple[tuple[str, ConflictSettings], ...] = ()
+    delta_sync_table_ttl: int = 30
+    base_table_ttl: int = 43200
+
+    @property
+    def enabled(self) -> bool:
+        return self.project is not None or bool(self.models)
+
+    def for_model(self, model: str) -> ConflictSettings | None:
+        """The model's own entry, else the project's."""
+        return dict(self.models).get(model, self.project)
+
+
 @dataclass(frozen=True)
 class LimitsSettings:
     """AppSync's per-request and real-time limits (``[limits]``), AppSync's values by default.
@@ -122,6 +152,7 @@ class Settings:
     dynamodb_region: str = "us-east-1"
     auth: AuthSettings = AuthSettings()
     limits: LimitsSettings = LimitsSettings()
+    datastore: DataStoreSettings = DataStoreSettings()
     config_file: Path | None = None
     log_level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -316,6 +347,36 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
     )
 
 
+def _conflict(reader: _Reader) -> ConflictSettings | None:
+    handler = reader.choice("conflict_handler", None, CONFLICT_HANDLERS)
+    if handler is None:
+        return None
+    function = reader.text("lambda_function", None)
+    if handler == "LAMBDA" and not function:
+        raise ConfigError(f"{reader.file}: key '{reader.prefix}conflict_handler' is LAMBDA, so key "
+                          f"'{reader.prefix}lambda_function' (the conflict handler function's name) is required")
+    return ConflictSettings(handler, function)
+
+
+def _datastore(top: _Reader) -> DataStoreSettings:
+    """``[datastore]``: a project-wide conflict handler, ``[datastore.models.<Model>]`` overrides, TTLs."""
+    reader = top.sub("datastore", {"conflict_handler", "lambda_function", "models", "delta_sync_table_ttl",
+                                   "base_table_ttl"})
+    models_table = reader.sub("models", set(reader.table.get("models", {})))
+    models = []
+    for name in models_table.table:
+        conflict = _conflict(models_table.sub(name, {"conflict_handler", "lambda_function"}))
+        if conflict is None:
+            raise ConfigError(f"{reader.file}: key 'datastore.models.{name}.conflict_handler' is required: "
+                              f"one of {', '.join(CONFLICT_HANDLERS)}")
+        models.append((name, conflict))
+    ttls = {key: reader.integer(key, default) for key, default in (("delta_sync_table_ttl", 30), ("base_table_ttl", 43200))}
+    for key, value in ttls.items():
+        if value < 0:
+            raise reader._fail(key, "minutes, 0 or more")
+    return DataStoreSettings(_conflict(reader), tuple(models), ttls["delta_sync_table_ttl"], ttls["base_table_ttl"])
+
+
 # (key, lowest allowed, highest allowed or None); AppSync's own bounds where it has them
 _LIMIT_BOUNDS: dict[str, tuple[float, float | None]] = {
     "query_depth_limit": (0, 75),
@@ -347,7 +408,7 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
+TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits", "datastore"}
 
 
 def load_config(path: Path) -> Settings:
@@ -375,6 +436,7 @@ def load_config(path: Path) -> Settings:
         dynamodb_endpoint=endpoint,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
+        datastore=_datastore(top),
         limits=_limits(top),
         config_file=path.resolve(),
     )

@@ -27,6 +27,7 @@ from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
 from emulator.transform.relations import RelationEffects
+from emulator.transform.sync import add_sync
 from emulator.transform.unresolved import unresolved_fields
 
 
@@ -60,6 +61,7 @@ def model_spec(plan: ModelPlan) -> ModelSpec:
         defaults=dict(plan.defaults),
         key_types=dict(plan.key_types),
         subscription_level=plan.subscriptions.level,
+        sync=plan.sync,
     )
 
 
@@ -79,6 +81,8 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
     roots: list[RootField] = []
     for plan in planned.models:
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
+        if plan.sync is not None:
+            roots += add_sync(document, plan, planned.auth[plan.name], dialect)
     for plan in planned.models:  # after every model, so each connection type exists
         propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives(), dialect)
     for argument in planned.effects.sort_arguments:
