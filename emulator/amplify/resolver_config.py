@@ -87,13 +87,3 @@ def merge_datastore(project: DataStoreSettings, config: DataStoreSettings, confi
         if ttl in keys:
             merged = replace(merged, **{ttl: getattr(config, ttl)})
     return merged
-
-
-def describe(datastore: DataStoreSettings) -> str:
-    """``AUTOMERGE project-wide; Todo: LAMBDA (resolver)``, for the start message."""
-    def one(conflict: ConflictSettings) -> str:
-        return conflict.handler + (f" ({conflict.lambda_function})" if conflict.lambda_function else "")
-
-    parts = [f"{one(datastore.project)} project-wide"] if datastore.project else []
-    parts += [f"{name}: {one(conflict)}" for name, conflict in datastore.models]
-    return "; ".join(parts)
