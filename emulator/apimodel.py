@@ -145,6 +145,9 @@ class SyncSpec:
     lambda_function: str | None = None
     delta_sync_table_ttl: int = 30
     base_table_ttl: int = 43200
+    # v2: the keys (``@primaryKey``: None, ``@index``: its name) a sync filter's leading ``eq`` may
+    # turn into a Query instead of a Scan, as Amplify's sync preAuth slot does
+    query_keys: tuple[tuple[str | None, KeySpec], ...] = ()
 
 
 @dataclass(frozen=True)

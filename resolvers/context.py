@@ -158,6 +158,9 @@ class ResolverContext:
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("appsync_emulator.resolvers"))
     request_headers: Mapping[str, str] = field(default_factory=dict)
     dynamodb_calls: int = 0  # counted by resolvers for the request log
+    # The function runners (``emulator.resolvers.functions.FunctionRunners``): ``@function``
+    # fields and Lambda data sources call functions through ``functions.invoke``.
+    functions: Any = None
     # Per-request memo of the resolvers' batch loaders (e.g. belongsTo served by one BatchGetItem
     # for all sibling parents); keyed by loader name, owned by ``resolvers.loader``.
     loaders: dict[str, Any] = field(default_factory=dict)

@@ -91,6 +91,8 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
     operations = config.operations
     if version == "v1" and sync is not None:  # v1 always has the sync query of a versioned model
         operations = replace(operations, sync=operation_name("sync", obj.name, options.pluralizes_in_english(version)))
+    if version == "v2" and sync is not None:
+        sync = replace(sync, query_keys=_declared_keys(keys))
     fields = [effects.fields.get((obj.name, f.name), f) for f in declared_fields(obj, schema)]
     names = {f.name for f in fields}
     fields += [f for f in effects.added_fields.get(obj.name, []) if f.name not in names]
