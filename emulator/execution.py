@@ -35,7 +35,8 @@ from graphql import (
 from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
 from emulator.auth.identity import Identity
 from emulator.auth.rules_errors import NotAuthorized
-from emulator.errors import unauthorized
+from emulator.error_data import selected_data
+from emulator.errors import AppSyncError, unauthorized
 from emulator.graphql_errors import execution_error, syntax_error, validation_error, variable_error
 from emulator.limits import RequestGuard, resolver_fields
 from emulator.resolvers import resolve_relation, resolve_root
@@ -76,6 +77,10 @@ def _root_resolver(root: RootField) -> Callable[..., Any]:
             return resolve_root(info.context, root, args)
         except NotAuthorized as error:
             raise error.at(info.field_name, info.parent_type.name) from None
+        except AppSyncError as error:
+            if error.data is not None:  # AppSync filters an error's data through the selection set
+                error.data = selected_data(error.data, info)
+            raise
 
     return resolver
 
