@@ -147,3 +147,41 @@ async def test_subscriptions_carry_the_datastore_fields(server: RunningEmulator)
     expected = deleted[event["id"]]
     assert event == {"id": expected["id"], "title": title, "_version": 2, "_deleted": True,
                      "_lastChangedAt": expected["_lastChangedAt"]}
+
+
+OWNED = """
+type Diary @model @auth(rules: [{ allow: owner }]) {
+  id: ID!
+  text: String
+}
+"""
+
+OWNED_CONFIG = """
+[auth]
+default = "AMAZON_COGNITO_USER_POOLS"
+
+[datastore]
+conflict_handler = "OPTIMISTIC_CONCURRENCY"
+"""
+
+
+@pytest.fixture(scope="module")
+def owned(emulator_server, tmp_path_factory: pytest.TempPathFactory) -> RunningEmulator:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("owned")
+    (folder / "schema.graphql").write_text(OWNED)
+    return emulator_server(folder / "schema.graphql", OWNED_CONFIG, data_dir=folder / "data")
+
+
+def test_config_file_datastore_and_owner_rules_on_sync(owned: RunningEmulator) -> None:
+    alice, bob = owned.token("alice"), owned.token("bob")
+    for token, text in ((alice, "mine"), (bob, "bob's")):
+        created = owned.graphql('mutation($t: String) { createDiary(input: {text: $t}) { id _version } }',
+                                {"t": text}, token=token).json()
+        assert created["data"]["createDiary"]["_version"] == 1
+    synced = owned.graphql("{ syncDiaries { items { text owner _version } startedAt } }", token=alice).json()
+    assert [(i["text"], i["owner"]) for i in synced["data"]["syncDiaries"]["items"]] == [("mine", "alice")]
+    entry = synced["data"]["syncDiaries"]["items"][0]
+    assert entry["_version"] == 1
+    delta = owned.graphql("query($l: AWSTimestamp) { syncDiaries(lastSync: $l) { items { text } } }",
+                          {"l": synced["data"]["syncDiaries"]["startedAt"] - 60_000}, token=bob).json()
+    assert [i["text"] for i in delta["data"]["syncDiaries"]["items"]] == ["bob's"]  # the delta table, filtered too
