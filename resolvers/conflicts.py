@@ -99,7 +99,7 @@ def _merge(stored: AttributeValue | None, incoming: AttributeValue | None) -> At
     if stored_kind == "M":
         merged = dict(stored_value)
         for key, value in incoming_value.items():
-            merged[key] = _merge(stored_value.get(key), value) or value
+            merged[key] = _merge(stored_value.get(key), value)
         return {"M": merged}
     return stored
 

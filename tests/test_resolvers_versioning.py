@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from emulator.errors import AppSyncError
+from emulator.resolvers import versioning
 from tests.datastore_engine import DataStoreHarness, datastore_harness
 
 SCHEMA = """
@@ -99,12 +100,9 @@ def test_automerge_unions_sets(auto: DataStoreHarness) -> None:
     client = auto.harness.client
     client.update_item(TableName=auto.harness.table_name("Note"), Key={"id": {"S": "n1"}},
                        UpdateExpression="SET tags = :s", ExpressionAttributeValues={":s": {"SS": ["a", "b"]}})
-    client_attempt = auto.ctx()
-    # A string set can only come from outside GraphQL; an incoming list of strings meets it as a set.
-    from emulator.resolvers import versioning
-
-    source = versioning.VersionedSource.of(client_attempt, auto.harness.api.models["Note"])
-    merged = versioning.update(client_attempt, source, {"id": "n1"}, {"tags": {"b", "c"}}, 0, None,
+    ctx = auto.ctx()  # a string set only comes from outside GraphQL: merge one with a set, at the table level
+    source = versioning.VersionedSource.of(ctx, auto.harness.api.models["Note"])
+    merged = versioning.update(ctx, source, {"id": "n1"}, {"tags": {"b", "c"}}, 0, None,
                                versioning.Mutation("updateNote", {}))
     assert merged["tags"] == ["a", "b", "c"]
     assert auto.raw("Note", "n1")["tags"] == {"SS": ["a", "b", "c"]}
