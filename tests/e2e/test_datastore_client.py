@@ -113,7 +113,8 @@ def conflicting_edits(server: RunningEmulator, clients: Any, model: str, values:
     changes it too; ``me`` comes back online with its change made on version 1."""
     them, me = clients(unique("them")), clients(unique("me"), conflict)
     item = them.do("save", model=model, values=values)
-    me.do("waitFor", model=model, id=item["id"], match={"_version": 1})
+    eventually(lambda: server_item(server, model, item["id"]) is not None, timeout=30)
+    me.do("waitFor", model=model, id=item["id"], match={"_version": 1}, timeoutMs=30000)
     me.do("offline")
     them.do("update", model=model, id=item["id"], values=theirs)
     eventually(lambda: (server_item(server, model, item["id"]) or {}).get("_version") == 2)

@@ -7,7 +7,7 @@
  * the command's own.
  * Commands: configure {conflict: "merge"|"discard"}, start, save {model, values}, update {model,
  * id, values}, delete {model, id}, get {model, id}, list {model}, waitFor {model, id, match,
- * timeoutMs} (match null: until it is gone), offline, online, hold, release, stop, report.
+ * timeoutMs} (match null: until it is gone), offline, online, stop, report.
  * The store is IndexedDB (in memory, fake-indexeddb); see environment.cjs for what stands in for
  * the browser. `report` gives the DataStore Hub events, the conflict handler calls, the error
  * handler calls and the variables of every syncX request the client sent.
@@ -16,7 +16,7 @@
 
 // CommonJS throughout: @aws-amplify/datastore has only a CommonJS entry for Node, so the client
 // must load Amplify's core the same way to share its configuration (one Amplify, not two).
-const { holdEvents, setOnline } = require('./environment.cjs');
+const { setOnline } = require('./environment.cjs');
 
 const { createInterface } = require('node:readline');
 const { Amplify } = require('aws-amplify');
@@ -137,8 +137,6 @@ const commands = {
   }, timeoutMs, `${model} ${id} ${JSON.stringify(match)}`),
   offline: () => setOnline(false),
   online: () => setOnline(true),
-  hold: () => holdEvents(true),
-  release: () => holdEvents(false),
   stop: () => DataStore.stop(),
   report: () => seen,
 };
