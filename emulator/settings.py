@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from emulator.datastore_settings import CONFLICT_HANDLERS, ConflictSettings, DataStoreSettings
+
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
 
 
@@ -84,36 +86,6 @@ class AuthSettings:
     def modes(self) -> tuple[str, ...]:
         """Every enabled mode, the default first."""
         return (self.default, *[m for m in self.additional if m != self.default])
-
-
-CONFLICT_HANDLERS = ("AUTOMERGE", "OPTIMISTIC_CONCURRENCY", "LAMBDA")
-
-
-@dataclass(frozen=True)
-class ConflictSettings:
-    """One model's (or the project's) conflict resolution: Amplify's ``ResolverConfig`` entry."""
-
-    handler: str = "AUTOMERGE"  # one of CONFLICT_HANDLERS
-    lambda_function: str | None = None  # LAMBDA: the conflict handler function's name
-
-
-@dataclass(frozen=True)
-class DataStoreSettings:
-    """DataStore conflict detection (``[datastore]``, or ``transform.conf.json`` ``ResolverConfig``),
-    with the TTLs Amplify gives the versioned data sources (minutes)."""
-
-    project: ConflictSettings | None = None
-    models: tuple[tuple[str, ConflictSettings], ...] = ()
-    delta_sync_table_ttl: int = 30
-    base_table_ttl: int = 43200
-
-    @property
-    def enabled(self) -> bool:
-        return self.project is not None or bool(self.models)
-
-    def for_model(self, model: str) -> ConflictSettings | None:
-        """The model's own entry, else the project's."""
-        return dict(self.models).get(model, self.project)
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def read_page(ctx: ResolverContext, request: PageRequest) -> Page:
     if request.index:
         params["IndexName"] = request.index
     if request.limit is not None:
-        params["Limit"] = valid_limit(request.limit)
+        params["Limit"] = _valid_limit(request.limit)
     start_key = decode_token(request.next_token, request.table, request.index)
     if start_key:
         params["ExclusiveStartKey"] = start_key
@@ -72,7 +72,7 @@ def read_page(ctx: ResolverContext, request: PageRequest) -> Page:
     return Page(items, next_token, int(response.get("ScannedCount", len(items))))
 
 
-def valid_limit(limit: int) -> int:
+def _valid_limit(limit: int) -> int:
     if limit < 1:
         raise AppSyncError(
             f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: "

@@ -17,10 +17,10 @@ WRITERS = {"create": create_item, "update": update_item, "delete": delete_item}
 
 
 def resolve_root(ctx: ResolverContext, root: RootField, args: Mapping[str, Any]) -> Any:
-    """Serve a root field of kind get/list/query/sync/create/update/delete.
+    """Serve a root field of kind get/list/query/create/update/delete.
 
     Returns the item (or ``None``) for get and mutations, ``{items, nextToken, scannedCount}``
-    for list and query (and ``startedAt`` for sync); raises ``AppSyncError`` in AppSync's shapes.
+    for list and query; raises ``AppSyncError`` in AppSync's shapes.
     """
     if root.model is None or root.model not in ctx.api.models:
         raise AppSyncError(f"{root.parent}.{root.name} is not backed by a model", "MappingTemplate")

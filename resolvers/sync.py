@@ -27,7 +27,7 @@ from typing import Any
 from emulator.resolvers.context import Item, ResolverContext
 from emulator.resolvers.dynamo_errors import call
 from emulator.resolvers.expressions import Placeholders
-from emulator.resolvers.reads import valid_limit
+from emulator.resolvers.reads import _valid_limit  # DynamoDB's own message for a limit below 1
 from emulator.resolvers.tokens import decode_token, encode_token, invalid_token
 from emulator.resolvers.values import from_item
 
@@ -64,7 +64,7 @@ class _Position:
 
 def run_sync(ctx: ResolverContext, request: SyncRequest) -> dict[str, Any]:
     """One page: ``{items, nextToken, startedAt, scannedCount}``."""
-    valid_limit(request.limit)
+    _valid_limit(request.limit)
     position = _decode(request) if request.next_token else _start(ctx, request)
     if position.delta:
         return _delta_page(ctx, request, position)

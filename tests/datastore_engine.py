@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.datastore_settings import ConflictSettings, DataStoreSettings
 from emulator.datastore_tables import ensure_datastore_tables
 from emulator.resolvers import resolve_root
 from emulator.resolvers.context import ResolverContext
 from emulator.resolvers.values import from_item
-from emulator.settings import ConflictSettings, DataStoreSettings
 from emulator.transform import TransformOptions, transform
 from tests.resolvers_engine import Harness
 

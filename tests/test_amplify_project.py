@@ -11,7 +11,8 @@ import pytest
 from emulator.amplify.files import AmplifyProjectError
 from emulator.amplify.merge import apply_project
 from emulator.amplify.project import find_project_root, graphql_api_names, load_amplify_api
-from emulator.settings import ConflictSettings, Settings, load_config
+from emulator.datastore_settings import ConflictSettings
+from emulator.settings import Settings, load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 V2 = FIXTURES / "amplify-v2-multiauth"

@@ -13,7 +13,8 @@ from emulator.amplify.merge import apply_project
 from emulator.amplify.project import load_amplify_api
 from emulator.amplify.resolver_config import read_resolver_config
 from emulator.apimodel import SyncSpec
-from emulator.settings import ConfigError, ConflictSettings, DataStoreSettings, load_config
+from emulator.datastore_settings import ConflictSettings, DataStoreSettings
+from emulator.settings import ConfigError, load_config
 from emulator.transform import SchemaError, TransformOptions, transform
 
 CONF = Path("transform.conf.json")

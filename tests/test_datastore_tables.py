@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from emulator.apimodel import ApiModel
+from emulator.datastore_settings import ConflictSettings, DataStoreSettings
 from emulator.datastore_tables import (
     delta_sync_table_definition,
     delta_sync_table_name,
     ensure_datastore_tables,
     start_message,
 )
-from emulator.settings import ConflictSettings, DataStoreSettings
 from emulator.transform import TransformOptions, transform
 from tests.conformance_cases import FIXTURES, load_cases, options_for_case
 

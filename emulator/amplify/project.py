@@ -20,7 +20,8 @@ from emulator.amplify.files import (
     service_configuration,
 )
 from emulator.amplify.resolver_config import read_resolver_config
-from emulator.settings import AuthSettings, DataStoreSettings
+from emulator.datastore_settings import DataStoreSettings
+from emulator.settings import AuthSettings
 
 
 @dataclass(frozen=True)

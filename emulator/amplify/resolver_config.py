@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.amplify.files import AmplifyProjectError
-from emulator.settings import CONFLICT_HANDLERS, ConflictSettings, DataStoreSettings
+from emulator.datastore_settings import CONFLICT_HANDLERS, ConflictSettings, DataStoreSettings
 
 
 def _entry(path: Path, where: str, raw: Any) -> ConflictSettings:

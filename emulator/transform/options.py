@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from emulator.apimodel import Provider, TransformerVersion
-from emulator.settings import AUTH_MODES, DataStoreSettings, Settings
+from emulator.datastore_settings import DataStoreSettings
+from emulator.settings import AUTH_MODES, Settings
 
 #: AppSync auth mode (emulator/settings.py names) -> Amplify @auth provider.
 MODE_PROVIDERS: dict[str, Provider] = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 from graphql.language import Node
 
 from emulator.apimodel import RootField, SyncSpec, TransformerVersion
-from emulator.settings import DataStoreSettings
+from emulator.datastore_settings import DataStoreSettings
 from emulator.transform.auth import ModelAuth
 from emulator.transform.document import Argument, OutField, OutputDocument, OutType
 from emulator.transform.errors import schema_error
