@@ -40,6 +40,15 @@ Hub.listen('datastore', ({ payload }) => {
   seen.events.push(payload.event);
 });
 
+// DataStore says its subscriptions are established on the first `start_ack` of the six (three per
+// model), so a write right after `ready` could reach the server before its subscription does; the
+// client is only said started once every subscription is acknowledged.
+const SUBSCRIPTIONS = Object.keys(schema.models).length * 3;
+let acknowledged = 0;
+Hub.listen('api', ({ payload }) => {
+  if (payload?.event === 'Subscription ack') acknowledged += 1;
+});
+
 const originalFetch = globalThis.fetch;
 globalThis.fetch = async (input, init) => {
   try {
@@ -119,6 +128,7 @@ const commands = {
     options.configured = true;
     await DataStore.start();
     await eventSince('ready', before);
+    await until(() => (acknowledged >= SUBSCRIPTIONS ? true : undefined), 30000, 'every subscription acknowledged');
     return true;
   },
   save: async ({ model, values }) => plain(await DataStore.save(new (modelOf(model))(values))),
