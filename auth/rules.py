@@ -193,9 +193,12 @@ _NO_MODEL = ModelSpec(name="", primary_key=KeySpec("id"), fields={})  # custom f
 
 def _generated_input_fields(api: ApiModel) -> dict[str, tuple[str, ...]]:
     """Relation key fields each model's inputs carry (hasMany keys on the child, hasOne/belongsTo
-    keys on the parent): every writing role may set them."""
+    keys on the parent) and DataStore's ``_version``/``_deleted``/``_lastChangedAt``: every writing
+    role may set them."""
     generated: dict[str, list[str]] = {}
     for model in api.models.values():
+        if model.sync is not None:
+            generated.setdefault(model.name, []).extend(("_version", "_deleted", "_lastChangedAt"))
         for relation in model.relations.values():
             if relation.kind == "hasMany":
                 generated.setdefault(relation.related_model, []).extend(relation.target_key.fields)

@@ -26,7 +26,7 @@ ALL_OPERATIONS: tuple[Operation, ...] = ("create", "update", "delete", "get", "l
 #: How a ``@function`` calls its Lambda: wait for the answer, or fire and forget (``.async()`` in Gen 2).
 InvocationType = Literal["RequestResponse", "Event"]
 
-RootKind = Literal["get", "list", "query", "search", "create", "update", "delete", "subscribe", "custom"]
+RootKind = Literal["get", "list", "query", "search", "sync", "create", "update", "delete", "subscribe", "custom"]
 RelationKind = Literal["hasMany", "hasOne", "belongsTo", "manyToMany"]
 
 #: DynamoDB attribute type of a key attribute, from the GraphQL scalar.
@@ -131,6 +131,26 @@ class ModelOperations:
     on_create: str | None = None
     on_update: str | None = None
     on_delete: str | None = None
+    sync: str | None = None  # DataStore's ``syncX`` query, when conflict detection is on
+
+
+@dataclass(frozen=True)
+class SyncSpec:
+    """DataStore conflict detection on a model: AppSync's versioned data source and ``SyncConfig``.
+
+    Writes keep ``_version``/``_lastChangedAt``/``_deleted`` and a change log in the delta sync
+    table; a write whose ``_version`` is not the stored one is a conflict, resolved by
+    ``conflict_handler`` (``LAMBDA``: the function ``lambda_function``). TTLs in minutes, as
+    Amplify configures the data source (``DeltaSyncTableTTL``, ``BaseTableTTL``).
+    """
+
+    conflict_handler: Literal["AUTOMERGE", "OPTIMISTIC_CONCURRENCY", "LAMBDA"] = "AUTOMERGE"
+    lambda_function: str | None = None
+    delta_sync_table_ttl: int = 30
+    base_table_ttl: int = 43200
+    # v2: the keys (``@primaryKey``: None, ``@index``: its name) a sync filter's leading ``eq`` may
+    # turn into a Query instead of a Scan, as Amplify's sync preAuth slot does
+    query_keys: tuple[tuple[str | None, KeySpec], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,7 @@ class ModelSpec:
     key_types: dict[str, KeyAttributeType] = field(default_factory=dict)  # DynamoDB type of key attributes
     # @model(subscriptions: {level}): "public" subscriptions run no @auth checks, "off" has none at all.
     subscription_level: Literal["off", "public", "on"] = "on"
+    sync: SyncSpec | None = None  # DataStore conflict detection (versioned writes, syncX, delta table)
 
     def index(self, name: str) -> IndexSpec:
         for candidate in self.indexes:
@@ -209,3 +230,8 @@ class ApiModel:
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))
+
+    @property
+    def uses_datastore(self) -> bool:
+        """Some model is versioned: the API has a delta sync table."""
+        return any(model.sync is not None for model in self.models.values())

@@ -31,6 +31,8 @@ from emulator.auth.generated import ensure_credentials
 from emulator.auth.rules import AmplifyPolicy
 from emulator.custom_resolvers import load_custom_resolvers
 from emulator.data_files import DataFileError, seed_from_settings
+from emulator.datastore_tables import ensure_datastore_tables
+from emulator.datastore_tables import start_message as datastore_message
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
 from emulator.function_sources import (
@@ -87,6 +89,9 @@ def load_api(settings: Settings) -> ApiModel:
     message = start_message(reasons)
     if message:
         _log.warning("%s: %s", path, message)
+    datastore = datastore_message(api, settings.table_name)
+    if datastore:
+        _log.info("%s: %s", path, datastore)
     return replace(api, unresolved=reasons)
 
 
@@ -110,6 +115,7 @@ def build_generation(
     except ChangedKeys as exc:
         raise StartupError(str(exc)) from exc
     ensure_tables(engine.client(), api, settings.table_name, extra_tables)
+    ensure_datastore_tables(engine.client(), api, settings.table_name)
     auth_settings = ensure_credentials(settings.auth, settings.data_dir)
     settings = replace(settings, auth=auth_settings)
     try:

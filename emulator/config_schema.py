@@ -51,6 +51,9 @@ TABLES = (
     ConfigTable("auth.lambda", "the `AWS_LAMBDA` mode"),
     ConfigTable("dynamodb", "the DynamoDB engine"),
     ConfigTable("limits", "AppSync's limits (AppSync's values by default; see \"Limits\")"),
+    ConfigTable("datastore", "DataStore conflict detection for every model (see \"DataStore\"); a Gen 1 project's "
+                "`transform.conf.json` gives it too"),
+    ConfigTable("datastore.models", "a model's own conflict handler, e.g. `[datastore.models.Post]`", named=True),
     ConfigTable("gen2", "Amplify Gen 2 projects (see \"Amplify Gen 2\")"),
     ConfigTable("functions", "Lambda functions of any project, one table per function (see \"Lambda functions\")",
                 named=True),
@@ -161,6 +164,17 @@ KEYS = (
               "`connection_init`.", "limits.connection_init_timeout_seconds"),
     ConfigKey("limits", "send_queue_size", "integer", 1000, "Frames queued for a slow reader before it is dropped "
               "(close code 1013).", "limits.send_queue_size"),
+    ConfigKey("datastore", "conflict_handler", '`"AUTOMERGE"`, `"OPTIMISTIC_CONCURRENCY"` or `"LAMBDA"`', None,
+              "Turns conflict detection on for every model, with this handler.", None, "none (off)"),
+    ConfigKey("datastore", "lambda_function", "string", None, "LAMBDA: the conflict handler function's name.",
+              None, "none"),
+    ConfigKey("datastore", "delta_sync_table_ttl", "integer (minutes)", 30, "How long the delta sync table keeps a "
+              "change.", "datastore.delta_sync_table_ttl"),
+    ConfigKey("datastore", "base_table_ttl", "integer (minutes)", 43200, "How long a deleted item stays "
+              "(`_deleted: true`).", "datastore.base_table_ttl"),
+    ConfigKey("datastore.models", "conflict_handler", '`"AUTOMERGE"`, `"OPTIMISTIC_CONCURRENCY"` or `"LAMBDA"`', None,
+              "This model's handler (and conflict detection on for it).", None, "required"),
+    ConfigKey("datastore.models", "lambda_function", "string", None, "LAMBDA: the function's name.", None, "none"),
     ConfigKey("gen2", "loader", '`"fast"` or `"real"`', "fast", "How a Gen 2 project is read: a shim without the "
               "AWS CDK, or the project's own `@aws-amplify/backend`.", "gen2_loader"),
     ConfigKey("functions", "handler", '`"file:export"`', None, "The handler file (`.js`, `.mjs`, `.cjs`, `.ts`, "

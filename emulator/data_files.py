@@ -9,7 +9,8 @@ GraphQL shows them::
 
 Plain items under a model name are completed as a create mutation would complete them, so a
 fixture holds only what matters to it: ``__typename``, ``createdAt``/``updatedAt`` (now),
-``@default`` values, composite key attributes (``status#rating``) and, when missing, an ``id``.
+``@default`` values, composite key attributes (``status#rating``), DataStore's ``_version`` 1 and
+``_lastChangedAt`` on a versioned model and, when missing, an ``id``.
 That ``id`` is derived from the item's content, so seeding the same file at every start replaces
 the same items instead of piling up copies. Items are written as PutItem writes them: an item with
 the same key is replaced, every other item is kept. The whole file is checked before the first
@@ -122,6 +123,9 @@ def complete_item(model: ModelSpec, item: dict[str, Any], now: str) -> dict[str,
         if timestamp:
             values.setdefault(timestamp, now)
     values.setdefault("__typename", model.name)
+    if model.sync is not None:  # DataStore: version 1, as a create writes it
+        values.setdefault("_version", 1)
+        values.setdefault("_lastChangedAt", int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp() * 1000))
     if "id" in model.fields and "id" not in values:
         values["id"] = stable_id(model.name, item)
     for key in (model.primary_key, *(index.key for index in model.indexes)):

@@ -27,6 +27,8 @@ from typing import Any
 
 from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
 from emulator.auth.rules_errors import NotAuthorized
+from emulator.error_data import selected_data
+from emulator.errors import AppSyncError
 from emulator.resolvers import resolve_relation, resolve_root
 from emulator.resolvers.functions.field import function_resolver
 from emulator.unresolved import unresolved_error
@@ -52,6 +54,10 @@ def _root_resolver(root: RootField) -> Resolver:
             return resolve_root(info.context, root, args)
         except NotAuthorized as error:
             raise error.at(info.field_name, info.parent_type.name) from None
+        except AppSyncError as error:
+            if error.data is not None:  # AppSync filters an error's data through the selection set
+                error.data = selected_data(error.data, info)
+            raise
 
     return resolver
 

@@ -145,6 +145,7 @@ def find_functions(settings: Settings, api: ApiModel, readers: Sequence[Function
     catalog = FunctionCatalog(specs, env=settings.env, searched=_searched(settings))
     try:
         catalog.check_pipelines(api.functions)
+        _check_conflict_handlers(catalog, api)
     except UnknownFunction as error:
         raise FunctionsError(error.message) from None
     for spec in catalog:
@@ -153,6 +154,18 @@ def find_functions(settings: Settings, api: ApiModel, readers: Sequence[Function
                 raise FunctionsError(f"function {spec.name} ({spec.origin}) is triggered by the table of model "
                                      f"{trigger.model!r}, which the schema does not have")
     return catalog
+
+
+def _check_conflict_handlers(catalog: FunctionCatalog, api: ApiModel) -> None:
+    """A DataStore LAMBDA conflict handler must name a function, as ``@function`` must."""
+    for name, model in api.models.items():
+        function = model.sync.lambda_function if model.sync is not None else None
+        if function is None:
+            continue
+        try:
+            catalog.lookup(function)
+        except UnknownFunction as error:
+            raise UnknownFunction(f"the LAMBDA conflict handler of {name}: {error.message}") from None
 
 
 def function_environment(settings: Settings, api: ApiModel) -> FunctionEnvironment:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 from emulator.config_reader import ConfigError, TableReader
 from emulator.config_schema import table_keys
+from emulator.datastore_settings import DataStoreSettings, read_datastore_settings
 
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
 
@@ -144,6 +145,7 @@ class Settings:
     dynamodb_region: str = "us-east-1"
     auth: AuthSettings = AuthSettings()
     limits: LimitsSettings = LimitsSettings()
+    datastore: DataStoreSettings = DataStoreSettings()
     config_file: Path | None = None
     log_level: str = "info"
     gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
@@ -335,6 +337,7 @@ def load_config(path: Path) -> Settings:
         dynamodb_endpoint=endpoint,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
+        datastore=read_datastore_settings(top),
         limits=_limits(top),
         gen2_loader=top.sub("gen2", table_keys("gen2")).choice("loader", "fast", GEN2_LOADERS) or "fast",
         config_file=path.resolve(),

@@ -11,6 +11,7 @@ from emulator.resolvers.context import ResolverContext
 from emulator.resolvers.loader import forget_loaded, remember_siblings
 from emulator.resolvers.reads import get_item, list_items
 from emulator.resolvers.search.resolver import search_items
+from emulator.resolvers.sync_query import sync_items
 from emulator.resolvers.writes import create_item, delete_item, update_item
 
 WRITERS = {"create": create_item, "update": update_item, "delete": delete_item}
@@ -34,6 +35,10 @@ def resolve_root(ctx: ResolverContext, root: RootField, args: Mapping[str, Any])
         return result
     if root.kind == "search":
         result = search_items(ctx, model, args, root.name)
+        remember_siblings(ctx, result["items"])
+        return result
+    if root.kind == "sync" and model.sync is not None:  # DataStore's syncX (emulator.resolvers.sync_query)
+        result = sync_items(ctx, model, args)
         remember_siblings(ctx, result["items"])
         return result
     if root.kind in WRITERS:

@@ -5,7 +5,10 @@
     .venv/bin/python scripts/conformance.py --report     # compare the emulator's transform to the stored output
 
 For each case of ``cases.json`` it writes ``expected/<name>.graphql`` (the AppSync schema Amplify
-generates) or ``expected/<name>.error.txt`` (the message Amplify rejects the schema with). The
+generates) or ``expected/<name>.error.txt`` (the message Amplify rejects the schema with). A case
+with ``"artifacts": true`` also keeps ``expected/<name>.resources.json`` (its DynamoDB tables, data
+sources and conflict-handling config) and, in ``expected/<name>.resolvers/``, the resolver templates
+that handle DataStore's versioning (those naming ``_version`` or the ``Sync`` operation). The
 transformers are the pinned npm packages of ``scripts/conformance/v1`` and ``v2``; ``npm ci`` runs
 there when their ``node_modules`` is missing. ``make test`` never runs this: the tests only read
 the stored output (``tests/test_conformance.py``).
@@ -74,6 +77,7 @@ def _job(case: dict[str, Any], fixtures: Path) -> dict[str, Any]:
         "flags": {k.lower(): v for k, v in (case.get("flags") or {}).items()},
         "transformConfig": case.get("transform_conf") or {},
         "resolverConfig": (case.get("transform_conf") or {}).get("ResolverConfig"),
+        "artifacts": bool(case.get("artifacts")),
     }
 
 
@@ -107,6 +111,24 @@ def store(cases: list[dict[str, Any]], results: dict[str, dict[str, Any]], fixtu
             schema_file.write_text(result["schema"])
             error_file.unlink(missing_ok=True)
             print(f"{case['name']}: schema ({len(result['schema'])} characters)")
+        if "resources" in result:
+            _store_artifacts(expected, case["name"], result)
+
+
+#: What marks a resolver template as part of DataStore's versioning (kept next to the schema).
+_VERSIONING_MARKS = ("_version", '"Sync"', "lastSync")
+
+
+def _store_artifacts(expected: Path, name: str, result: dict[str, Any]) -> None:
+    (expected / f"{name}.resources.json").write_text(json.dumps(result["resources"], indent=1, sort_keys=True) + "\n")
+    folder = expected / f"{name}.resolvers"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.vtl"):
+        old.unlink()
+    kept = {file: text for file, text in result["resolvers"].items() if any(m in text for m in _VERSIONING_MARKS)}
+    for file, text in kept.items():
+        (folder / file).write_text(text)
+    print(f"{name}: {len(result['resources'])} data resources, {len(kept)} versioning templates")
 
 
 def report(cases: list[dict[str, Any]], fixtures: Path) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from emulator.amplify.resolver_config import read_resolver_config
 from emulator.sdl import build_appsync_schema
 from emulator.transform import SchemaError, TransformOptions, transform
 from tests.schema_compare import schema_differences, without_undefined_inputs
@@ -26,7 +27,10 @@ def load_cases(fixtures: Path = FIXTURES) -> list[dict[str, Any]]:
 
 def options_for_case(case: dict[str, Any]) -> TransformOptions:
     modes = case.get("auth") or ["API_KEY"]
-    options = TransformOptions(version=case["version"], default_auth=modes[0], additional_auth=tuple(modes[1:]))
+    resolver_config = (case.get("transform_conf") or {}).get("ResolverConfig")
+    datastore, _warnings = read_resolver_config(resolver_config, Path(case["schema"]))
+    options = TransformOptions(version=case["version"], default_auth=modes[0], additional_auth=tuple(modes[1:]),
+                               datastore=datastore)
     return options.with_feature_flags(case.get("flags") or {})
 
 

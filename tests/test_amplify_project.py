@@ -11,6 +11,7 @@ import pytest
 from emulator.amplify.files import AmplifyProjectError
 from emulator.amplify.merge import apply_project
 from emulator.amplify.project import find_project_root, graphql_api_names, load_amplify_api
+from emulator.datastore_settings import ConflictSettings
 from emulator.settings import Settings, load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +41,8 @@ def test_legacy_project_uses_backend_config_and_schema_folder() -> None:
     assert api.transformer == "v1"
     assert api.auth.default == "API_KEY"
     assert api.auth.additional == ("AMAZON_COGNITO_USER_POOLS",)
-    assert any("conflict detection" in w for w in api.warnings)
+    assert api.datastore.project == ConflictSettings("AUTOMERGE")  # transform.conf.json ResolverConfig
+    assert api.warnings == ()
 
 
 def test_api_folder_itself_is_accepted() -> None:

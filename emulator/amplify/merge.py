@@ -15,6 +15,7 @@ from pathlib import Path
 
 from emulator.amplify.files import API_DIR, AmplifyProjectError
 from emulator.amplify.project import AmplifyApi, find_project_root, load_amplify_api
+from emulator.amplify.resolver_config import merge_datastore
 from emulator.settings import AuthSettings, Settings
 
 _log = logging.getLogger("emulator.amplify")
@@ -88,6 +89,7 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
         schema=schema,
         transformer=settings.transformer or api.transformer,
         auth=auth,
+        datastore=merge_datastore(api.datastore, settings.datastore, settings.config_file),
         extra={**settings.extra, "amplify": {"api": api.name, "api_dir": str(api.api_dir),
                                               "project_root": str(api.project_root),
                                               "feature_flags": dict(api.feature_flags)}},

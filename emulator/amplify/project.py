@@ -20,6 +20,8 @@ from emulator.amplify.files import (
     read_json,
     service_configuration,
 )
+from emulator.amplify.resolver_config import read_resolver_config
+from emulator.datastore_settings import DataStoreSettings
 from emulator.settings import AuthSettings
 
 
@@ -37,6 +39,7 @@ class AmplifyApi:
     warnings: tuple[str, ...] = ()
     lambda_function: str | None = None  # the project's (JavaScript) Lambda authorizer, for messages
     user_pool_source: Path | None = None  # the file the project's Cognito pool was read from
+    datastore: DataStoreSettings = DataStoreSettings()  # transform.conf.json ResolverConfig
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,7 +115,7 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
     flags = _feature_flags(root)
     specs, source = declared_auth_modes(root, name, api_dir)
     user_pool = project_user_pool(root)
-    _add_transform_conf_warnings(api_dir, warnings)
+    datastore = _transform_conf(api_dir, warnings)
     _add_resolver_warnings(api_dir, warnings)
     return AmplifyApi(
         name=name,
@@ -125,6 +128,7 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
         warnings=tuple(warnings),
         lambda_function=next((s.lambda_function for s in specs if s.mode == "AWS_LAMBDA"), None),
         user_pool_source=user_pool[1] if user_pool else None,
+        datastore=datastore,
     )
 
 
@@ -169,29 +173,15 @@ def _transformer_version(flags: Mapping[str, Any]) -> str | None:
     return {1: "v1", 2: "v2"}.get(version) if isinstance(version, int) else None
 
 
-def _add_transform_conf_warnings(api_dir: Path, warnings: list[str]) -> None:
+def _transform_conf(api_dir: Path, warnings: list[str]) -> DataStoreSettings:
+    """``transform.conf.json``: DataStore conflict detection (``ResolverConfig``); custom transformers are said."""
     path = api_dir / "transform.conf.json"
     conf = read_json(path) or {}
     if conf.get("transformers"):
         warnings.append(f"{path}: custom transformers {conf['transformers']} are not run by the emulator")
-    resolver_config = conf.get("ResolverConfig") or {}
-    if isinstance(resolver_config, dict) and resolver_config:
-        warnings.append(conflict_detection_message(path, resolver_config))
-
-
-def conflict_detection_message(path: Path, resolver_config: Mapping[str, Any]) -> str:
-    """What the cloud API has with DataStore conflict detection that the emulator does not serve yet."""
-    project = resolver_config.get("project") if isinstance(resolver_config.get("project"), dict) else {}
-    handler = project.get("ConflictHandler") if project else None
-    models = resolver_config.get("models") if isinstance(resolver_config.get("models"), dict) else {}
-    scope = f"project-wide, {handler}" if handler else f"for {', '.join(sorted(models)) or 'some models'}"
-    return (
-        f"{path}: the project enables DataStore conflict detection ({scope}). The cloud API then has "
-        "_version: Int!, _deleted: Boolean and _lastChangedAt: AWSTimestamp! on each model, _version in the "
-        "create/update/delete inputs, _deleted in the filters, a syncX(filter, limit, nextToken, lastSync) "
-        "query per model, startedAt on the connections, versioned writes and soft deletes. The emulator "
-        "serves the API without conflict detection: none of these exist, deletes remove the item."
-    )
+    datastore, said = read_resolver_config(conf.get("ResolverConfig"), path)
+    warnings.extend(said)
+    return datastore
 
 
 def _add_resolver_warnings(api_dir: Path, warnings: list[str]) -> None:

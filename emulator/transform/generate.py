@@ -29,6 +29,7 @@ from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
 from emulator.transform.relations import RelationEffects
 from emulator.transform.searchable import add_searchable, check_searchable, read_searchable
+from emulator.transform.sync import add_sync
 from emulator.transform.unresolved import unresolved_fields
 
 
@@ -62,6 +63,7 @@ def model_spec(plan: ModelPlan) -> ModelSpec:
         defaults=dict(plan.defaults),
         key_types=dict(plan.key_types),
         subscription_level=plan.subscriptions.level,
+        sync=plan.sync,
     )
 
 
@@ -81,6 +83,8 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
     roots: list[RootField] = []
     for plan in planned.models:
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
+        if plan.sync is not None:
+            roots += add_sync(document, plan, planned.auth[plan.name], dialect)
     searchable = read_searchable(schema, options.pluralizes_in_english(dialect.version))
     check_searchable(searchable, planned.auth, schema, dialect.version)
     search_roots, searches = add_searchable(

@@ -67,8 +67,12 @@ def _merged_with_defaults(args: Mapping[str, Any], defaults: dict[str, Any]) -> 
     return {key: _lodash_merge(defaults[key], value) if key in defaults else value for key, value in args.items()}
 
 
-def read_model_config(obj: ObjectDef, improve_pluralization: bool, deep_merge: bool = False) -> ModelConfig:
-    """Operation names (None when disabled), subscription fields and timestamp names."""
+def read_model_config(obj: ObjectDef, improve_pluralization: bool, deep_merge: bool = False,
+                      sync_query: bool = False) -> ModelConfig:
+    """Operation names (None when disabled), subscription fields and timestamp names.
+
+    ``sync_query``: v2 with DataStore on, where ``syncX`` is one of the default queries (so a given
+    ``queries`` map leaves it out, as it leaves out ``list``)."""
     directive = obj.directive("model")
     args: Mapping[str, Any] = {k: v for k, v in (directive.args if directive else {}).items()
                                if directive and k in directive.given}
@@ -77,16 +81,17 @@ def read_model_config(obj: ObjectDef, improve_pluralization: bool, deep_merge: b
     def default(op: str) -> str:
         return operation_name(op, name, improve_pluralization)
 
+    default_queries = {op: default(op) for op in ("get", "list", *(("sync",) if sync_query else ()))}
     if deep_merge:
         args = _merged_with_defaults(args, {
-            "queries": {"get": default("get"), "list": default("list")},
+            "queries": dict(default_queries),
             "mutations": {op: default(op) for op in ("create", "update", "delete")},
             "subscriptions": {"level": "on", "onCreate": [default("onCreate")], "onUpdate": [default("onUpdate")],
                               "onDelete": [default("onDelete")]},
             "timestamps": {"createdAt": "createdAt", "updatedAt": "updatedAt"},
         })
 
-    queries = _names(args, "queries", {"get": default("get"), "list": default("list")})
+    queries = _names(args, "queries", default_queries)
     mutations = _names(args, "mutations", {op: default(op) for op in ("create", "update", "delete")})
     subscriptions = _read_subscriptions(args, mutations, default)
     created_at, updated_at = _read_timestamps(args)
@@ -96,6 +101,7 @@ def read_model_config(obj: ObjectDef, improve_pluralization: bool, deep_merge: b
         on_create=(subscriptions.on_create or (None,))[0],
         on_update=(subscriptions.on_update or (None,))[0],
         on_delete=(subscriptions.on_delete or (None,))[0],
+        sync=queries.get("sync"),
     )
     given_subscriptions = args.get("subscriptions")
     validation_level = (given_subscriptions.get("level") if isinstance(given_subscriptions, dict) else None) or "on"

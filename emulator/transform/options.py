@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from emulator.apimodel import Provider, TransformerVersion
+from emulator.datastore_settings import DataStoreSettings
 from emulator.settings import AUTH_MODES, Settings
 
 #: AppSync auth mode (emulator/settings.py names) -> Amplify @auth provider.
@@ -67,6 +68,8 @@ class TransformOptions:
     # Admin roles (Gen1 custom-roles.json adminRoleNames) give IAM access to every node: Amplify then
     # adds @aws_iam everywhere, and the default mode's directive with it (shouldAddDefaultServiceDirective).
     iam_access: bool = False
+    # DataStore conflict detection (transform.conf.json ResolverConfig / [datastore]): versioned models
+    datastore: DataStoreSettings = DataStoreSettings()
 
     def __post_init__(self) -> None:
         for mode in (self.default_auth, *self.additional_auth):
@@ -82,6 +85,7 @@ class TransformOptions:
             default_auth=settings.auth.default,
             additional_auth=tuple(m for m in settings.auth.additional if m != settings.auth.default),
             iam_access=bool(settings.auth.iam.admin_role_names) and "AWS_IAM" in settings.auth.modes,
+            datastore=settings.datastore,
         )
         amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
         return options.with_feature_flags(amplify.get("feature_flags") or {}, existing_project=bool(amplify))

@@ -18,6 +18,7 @@ from emulator.apimodel import (
     KeySpec,
     ModelOperations,
     RelationSpec,
+    SyncSpec,
     TransformerVersion,
 )
 from emulator.transform.document import Argument
@@ -89,6 +90,7 @@ class ModelPlan:
     # keys written with @primaryKey/@index/@key as (index name or None for the table, key): each gets its
     # sort-key condition input whether or not a query uses it
     declared_keys: tuple[tuple[str | None, KeySpec], ...] = ()
+    sync: SyncSpec | None = None  # DataStore conflict detection (emulator.transform.sync)
 
     def field(self, name: str) -> FieldPlan | None:
         return next((f for f in self.fields if f.name == name), None)

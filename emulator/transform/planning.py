@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from emulator.apimodel import AuthRule, KeySpec, TransformerVersion
 from emulator.transform.auth import ModelAuth, model_auth
 from emulator.transform.authrules import read_rules
@@ -9,10 +11,12 @@ from emulator.transform.defaults import read_defaults
 from emulator.transform.errors import schema_error
 from emulator.transform.keys import ModelKeys, key_attribute_types
 from emulator.transform.model import declared_fields, implicit_fields, read_model_config
+from emulator.transform.naming import operation_name
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan, ModelPlan
 from emulator.transform.relations import RelationEffects
+from emulator.transform.sync import model_sync
 
 
 def _model_rules(obj: ObjectDef, options: TransformOptions, version: TransformerVersion) -> tuple[AuthRule, ...] | None:
@@ -80,8 +84,15 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
                                                                                        "Subscription"):
         raise schema_error(f"'{obj.name}' is a reserved type name and currently in use within the default schema "
                            "element.", obj.node)
+    sync = model_sync(obj.name, options.datastore, version, obj.node)
     config = read_model_config(obj, options.pluralizes_in_english(version),
-                               deep_merge=version == "v2" and options.should_deep_merge_directive_config_defaults)
+                               deep_merge=version == "v2" and options.should_deep_merge_directive_config_defaults,
+                               sync_query=version == "v2" and sync is not None)
+    operations = config.operations
+    if version == "v1" and sync is not None:  # v1 always has the sync query of a versioned model
+        operations = replace(operations, sync=operation_name("sync", obj.name, options.pluralizes_in_english(version)))
+    if version == "v2" and sync is not None:
+        sync = replace(sync, query_keys=_declared_keys(keys))
     fields = [effects.fields.get((obj.name, f.name), f) for f in declared_fields(obj, schema)]
     names = {f.name for f in fields}
     fields += [f for f in effects.added_fields.get(obj.name, []) if f.name not in names]
@@ -109,7 +120,7 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
         source=obj,
         fields=tuple(fields),
         primary_key=keys.primary,
-        operations=config.operations,
+        operations=operations,
         subscriptions=config.subscriptions,
         indexes=tuple(indexes),
         relations=tuple(effects.relations.get(obj.name, [])),
@@ -123,5 +134,6 @@ def plan_model(obj: ObjectDef, schema: SourceSchema, options: TransformOptions, 
         has_key_directive=keys.has_key_directive,
         extra_subscription_filters=tuple(effects.subscription_filter_extras.get(obj.name, [])),
         declared_keys=_declared_keys(keys),
+        sync=sync,
     )
     return plan, auth

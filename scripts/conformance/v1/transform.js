@@ -66,7 +66,36 @@ function runJob(job) {
     featureFlags: new FlagProvider(job.flags || {}),
     transformConfig: { Version: 5, ...(job.transformConfig || {}) },
   });
-  return transform.transform(job.schema).schema;
+  const output = transform.transform(job.schema);
+  const result = { schema: output.schema };
+  if (job.artifacts) {
+    result.resolvers = Object.fromEntries(Object.entries(output.resolvers || {})
+      .sort(([a], [b]) => a.localeCompare(b)));
+    result.resources = dataResources([output.rootStack, ...Object.values(output.stacks || {})]);
+  }
+  return result;
+}
+
+// The DynamoDB tables, AppSync data sources and resolvers' SyncConfig of the root and nested stacks,
+// by logical id: what decides tables, versioning and conflict handling.
+function dataResources(templates) {
+  const KEPT = {
+    'AWS::DynamoDB::Table': ['TableName', 'KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes',
+      'TimeToLiveSpecification', 'StreamSpecification'],
+    'AWS::AppSync::DataSource': ['Name', 'Type', 'DynamoDBConfig'],
+    'AWS::AppSync::Resolver': ['TypeName', 'FieldName', 'DataSourceName', 'SyncConfig'],
+  };
+  const found = {};
+  for (const template of templates) {
+    for (const [id, resource] of Object.entries((template && template.Resources) || {})) {
+      const keep = KEPT[resource.Type];
+      if (!keep) continue;
+      const properties = Object.fromEntries(keep.filter((k) => k in (resource.Properties || {}))
+        .map((k) => [k, resource.Properties[k]]));
+      found[id] = { Type: resource.Type, Properties: properties };
+    }
+  }
+  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function main() {
@@ -74,7 +103,7 @@ function main() {
   const results = [];
   for (const job of jobs) {
     try {
-      results.push({ name: job.name, schema: runJob(job) });
+      results.push({ name: job.name, ...runJob(job) });
     } catch (error) {
       results.push({ name: job.name, error: String(error && error.message ? error.message : error) });
     }

@@ -73,10 +73,43 @@ function runJob(job) {
     rdsLayerMapping: {},
     rdsSnsTopicMapping: {},
   });
-  app.synth();
+  const assembly = app.synth();
   const schemaFile = Object.keys(files).find((n) => n.endsWith('schema.graphql'));
   if (!schemaFile) throw new Error('the transformer produced no schema.graphql');
-  return files[schemaFile];
+  const result = { schema: files[schemaFile] };
+  if (job.artifacts) {
+    result.resolvers = Object.fromEntries(Object.entries(files)
+      .filter(([name]) => name.endsWith('.vtl'))
+      .map(([name, content]) => [name.split('/').pop(), content])
+      .sort(([a], [b]) => a.localeCompare(b)));
+    result.resources = dataResources(assembly.directory);
+  }
+  return result;
+}
+
+// The DynamoDB tables, AppSync data sources and functions' SyncConfig of every synthesized template
+// (nested stacks included), by logical id: what decides tables, versioning and conflict handling.
+function dataResources(directory) {
+  const fs = require('fs');
+  const path = require('path');
+  const KEPT = {
+    'AWS::DynamoDB::Table': ['TableName', 'KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes',
+      'TimeToLiveSpecification', 'StreamSpecification'],
+    'AWS::AppSync::DataSource': ['Name', 'Type', 'DynamoDBConfig'],
+    'AWS::AppSync::FunctionConfiguration': ['Name', 'DataSourceName', 'SyncConfig'],
+  };
+  const found = {};
+  for (const file of fs.readdirSync(directory).filter((n) => n.endsWith('.json')).sort()) {
+    const template = JSON.parse(fs.readFileSync(path.join(directory, file), 'utf8'));
+    for (const [id, resource] of Object.entries(template.Resources || {})) {
+      const keep = KEPT[resource.Type];
+      if (!keep) continue;
+      const properties = Object.fromEntries(keep.filter((k) => k in (resource.Properties || {}))
+        .map((k) => [k, resource.Properties[k]]));
+      found[id] = { Type: resource.Type, Properties: properties };
+    }
+  }
+  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function main() {
@@ -87,7 +120,7 @@ function main() {
     const logs = [];
     console.warn = (...args) => logs.push(args.join(' '));
     try {
-      results.push({ name: job.name, schema: runJob(job), logs });
+      results.push({ name: job.name, ...runJob(job), logs });
     } catch (error) {
       results.push({ name: job.name, error: String(error && error.message ? error.message : error), logs });
     } finally {
