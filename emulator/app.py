@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from emulator.auth.directives import directive_guard
 from emulator.auth.gateway import AuthGateway
 from emulator.auth.generated import ensure_credentials
 from emulator.auth.rules import AmplifyPolicy
+from emulator.custom_fields import FieldKey, custom_field_resolvers
 from emulator.custom_resolvers import load_custom_resolvers
 from emulator.data_files import DataFileError, seed_from_settings
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
@@ -35,12 +36,14 @@ from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.resolver_specs import CustomResolverError, CustomResolvers
+from emulator.resolvers.custom import CustomResolver, build_resolvers
+from emulator.resolvers.datasources import build_data_sources, table_names
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
 from emulator.table_keys import ChangedKeys, refuse_changed_keys
 from emulator.transform import SchemaError, TransformOptions, transform
-from emulator.unresolved import start_message, with_project_resolvers
+from emulator.unresolved import start_message, with_project_resolvers, without_custom_resolvers
 
 _log = logging.getLogger("appsync_emulator")
 
@@ -52,7 +55,7 @@ class StartupError(Exception):
 
 
 def load_api(settings: Settings) -> ApiModel:
-    """Read and transform the schema the settings point at; say which fields have no local resolver."""
+    """Read and transform the schema the settings point at; which fields have no local resolver."""
     path = settings.schema or Path("schema.graphql")
     try:
         sdl = read_schema(path)
@@ -63,16 +66,29 @@ def load_api(settings: Settings) -> ApiModel:
         raise StartupError(f"{path}: {exc}") from exc
     amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
     api_dir = Path(amplify["api_dir"]) if amplify.get("api_dir") else None
-    reasons = with_project_resolvers(api, api_dir)
-    message = start_message(reasons)
-    if message:
-        _log.warning("%s: %s", path, message)
-    return replace(api, unresolved=reasons)
+    return replace(api, unresolved=with_project_resolvers(api, api_dir))
 
 
-def build_executor(api: ApiModel, settings: Settings) -> Executor:
+def build_executor(api: ApiModel, settings: Settings, resolvers: Mapping[FieldKey, CustomResolver] | None = None) -> Executor:
     default_mode = settings.auth.default
-    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode)))
+    custom_fields = custom_field_resolvers(api, resolvers or {})
+    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode), custom_fields))
+
+
+def build_custom_resolvers(settings: Settings, api: ApiModel, custom: CustomResolvers) -> dict[FieldKey, CustomResolver]:
+    """The declared resolvers, ready to run on their data sources (templates parsed, JS checked)."""
+    tables = table_names(api, settings.table_name, custom)
+    data_sources = build_data_sources(custom.data_sources, tables)
+    try:
+        return build_resolvers(custom, data_sources)
+    except CustomResolverError as exc:
+        raise StartupError(str(exc)) from exc
+
+
+def report_unresolved(settings: Settings, api: ApiModel) -> None:
+    message = start_message(api.unresolved)
+    if message:
+        _log.warning("%s: %s", settings.schema or Path("schema.graphql"), message)
 
 
 def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = None) -> Generation:
@@ -80,6 +96,9 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
     swapped: the API, its tables, the auth gateway and rules, the executable schema."""
     api = api or load_api(settings)
     custom = load_declared_resolvers(settings, api)
+    resolvers = build_custom_resolvers(settings, api, custom)
+    api = replace(api, unresolved=without_custom_resolvers(api.unresolved, resolvers))
+    report_unresolved(settings, api)
     extra_tables = [table.definition for table in custom.tables]
     try:
         refuse_changed_keys(engine.client(), api, settings.table_name, extra_tables)
@@ -90,7 +109,7 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
     return Generation(
         settings=replace(settings, auth=auth_settings),
         auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
-        executor=build_executor(api, settings),
+        executor=build_executor(api, settings, resolvers),
         policy=AmplifyPolicy(api, auth_settings.iam),
         custom=custom,
     )

@@ -127,8 +127,11 @@ def _default_resolver(name: str) -> Callable[..., Any]:
     return resolver
 
 
-def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = None) -> ExecutableApi:
-    """Build the schema from the API model's SDL and bind every resolver to it."""
+def build_executable_api(
+    api: ApiModel, guard_factory: GuardFactory | None = None, custom_fields: Mapping[tuple[str, str], Callable[..., Any]] | None = None
+) -> ExecutableApi:
+    """Build the schema from the API model's SDL and bind every resolver to it; ``custom_fields``
+    (the project's custom resolvers, ``emulator.custom_fields``) take precedence."""
     schema = build_appsync_schema(api.sdl)
     bind_scalars(schema)
     for (parent, name), root in api.root_fields.items():
@@ -150,6 +153,10 @@ def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = Non
                 _relation_resolver(model, relation) if relation else _model_field_resolver(model, name)
             )
     bind_unresolved(schema, api)
+    for (parent, name), resolve in (custom_fields or {}).items():
+        gql_type = schema.get_type(parent)
+        if isinstance(gql_type, GraphQLObjectType) and name in gql_type.fields:
+            gql_type.fields[name].resolve = resolve
     guard = guard_factory(schema) if guard_factory else None
     if guard is not None:
         _apply_guard(schema, guard)
@@ -272,11 +279,12 @@ class Executor:
             middleware=[guard] if guard is not None else None,
         )
         body: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            if result.data is None and all(not e.path for e in result.errors):
-                body["errors"] = [variable_error(e) for e in result.errors]
+        errors = [*(result.errors or []), *context.appended_errors]
+        if errors:
+            if result.data is None and all(not e.path for e in errors):
+                body["errors"] = [variable_error(e) for e in errors]
             else:
-                body["errors"] = [execution_error(e, self.executable.schema) for e in result.errors]
+                body["errors"] = [execution_error(e, self.executable.schema) for e in errors]
         published = mutation_results(document, operation_name, result.data)
         return OperationResult(body, operation.operation, published)
 

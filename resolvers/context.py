@@ -158,6 +158,9 @@ class ResolverContext:
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("appsync_emulator.resolvers"))
     request_headers: Mapping[str, str] = field(default_factory=dict)
     dynamodb_calls: int = 0  # counted by resolvers for the request log
+    # Errors resolvers add next to a value (``util.appendError`` of custom resolvers), as
+    # graphql-core ``GraphQLError``s with their path; the executor adds them to the response.
+    appended_errors: list[Any] = field(default_factory=list)
     # Per-request memo of the resolvers' batch loaders (e.g. belongsTo served by one BatchGetItem
     # for all sibling parents); keyed by loader name, owned by ``resolvers.loader``.
     loaders: dict[str, Any] = field(default_factory=dict)

@@ -113,7 +113,6 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
     specs, source = declared_auth_modes(root, name, api_dir)
     user_pool = project_user_pool(root)
     _add_transform_conf_warnings(api_dir, warnings)
-    _add_resolver_warnings(api_dir, warnings)
     return AmplifyApi(
         name=name,
         project_root=root,
@@ -192,9 +191,3 @@ def conflict_detection_message(path: Path, resolver_config: Mapping[str, Any]) -
         "query per model, startedAt on the connections, versioned writes and soft deletes. The emulator "
         "serves the API without conflict detection: none of these exist, deletes remove the item."
     )
-
-
-def _add_resolver_warnings(api_dir: Path, warnings: list[str]) -> None:
-    custom = sorted(p.name for p in (api_dir / "resolvers").glob("*.vtl")) if (api_dir / "resolvers").is_dir() else []
-    if custom:
-        warnings.append(f"{api_dir / 'resolvers'}: custom resolver templates are not applied ({', '.join(custom)})")

@@ -120,7 +120,7 @@ def info_document(info: GraphQLResolveInfo) -> dict[str, Any]:
     return {
         "fieldName": info.field_name,
         "parentTypeName": info.parent_type.name,
-        "variables": dict(info.variable_values or {}),
+        "variables": dict(getattr(info.variable_values, "coerced", None) or {}),
         "selectionSetList": selection_list(selection, info.fragments) if selection else [],
         "selectionSetGraphQL": print_ast(selection) if selection else "",
     }

@@ -1,0 +1,66 @@
+"""Custom resolvers as GraphQL field resolvers: what the execution layer binds for each field a
+project declares a resolver for (custom Query/Mutation/Subscription fields and fields of any
+type, model types included).
+
+The checks AppSync makes before a resolver runs still come first: the ``@aws_*`` directives (the
+execution layer's guard, around every field) and, on a custom root field with ``@auth``, its
+static rules (Amplify puts them in the field's pipeline before the user's resolver). Errors the
+resolver appends with ``util.appendError`` are reported with the field's path next to its value,
+through ``ResolverContext.appended_errors``; ``Executor`` adds them to the response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from emulator.apimodel import ApiModel, RootField
+from emulator.auth.rules_errors import NotAuthorized
+from emulator.errors import AppSyncError
+from emulator.resolvers.custom import CustomResolver, ResolverCall, info_document
+
+Resolver = Callable[..., Any]
+FieldKey = tuple[str, str]
+ROOT_TYPES = ("Query", "Mutation", "Subscription")
+
+
+def custom_field_resolver(resolver: CustomResolver, custom_root: RootField | None = None) -> Resolver:
+    """The field resolver running ``resolver``; ``custom_root``: a custom root field whose static
+    ``@auth`` rules are checked first."""
+
+    def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        context = info.context
+        type_name, field_name = info.parent_type.name, info.field_name
+        if custom_root is not None:
+            try:
+                context.policy.check_custom_field(custom_root, context.identity)
+            except NotAuthorized as error:
+                raise error.at(field_name, type_name) from None
+        root_field = type_name in ROOT_TYPES
+        call = ResolverCall.of(context, type_name, field_name, args, None if root_field else source, info_document(info))
+        try:
+            return resolver.resolve(call)
+        finally:
+            report_appended(info, call.util.appended_errors)
+
+    return resolve
+
+
+def report_appended(info: GraphQLResolveInfo, errors: list[AppSyncError]) -> None:
+    """``util.appendError``'s errors, with the field's path and location, for the response."""
+    for error in errors:
+        info.context.appended_errors.append(
+            GraphQLError(error.message, info.field_nodes, path=info.path.as_list(), original_error=error)
+        )
+
+
+def custom_field_resolvers(api: ApiModel, resolvers: Mapping[FieldKey, CustomResolver]) -> dict[FieldKey, Resolver]:
+    """The field resolver of every custom resolver."""
+    bound = {}
+    for (type_name, field_name), resolver in resolvers.items():
+        root = api.root(type_name, field_name)
+        rules = root if root is not None and root.kind == "custom" and root.auth_rules is not None else None
+        bound[(type_name, field_name)] = custom_field_resolver(resolver, rules)
+    return bound
