@@ -12,7 +12,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -36,7 +36,13 @@ from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.resolver_specs import CustomResolverError, CustomResolvers
-from emulator.resolvers.custom import CustomResolver, build_resolvers
+from emulator.resolvers.custom import (
+    CustomResolver,
+    SlottedOperation,
+    build_resolvers,
+    build_slotted_operations,
+    build_v1_overrides,
+)
 from emulator.resolvers.datasources import build_data_sources, table_names
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
@@ -69,20 +75,34 @@ def load_api(settings: Settings) -> ApiModel:
     return replace(api, unresolved=with_project_resolvers(api, api_dir))
 
 
-def build_executor(api: ApiModel, settings: Settings, resolvers: Mapping[FieldKey, CustomResolver] | None = None) -> Executor:
+def build_executor(api: ApiModel, settings: Settings, custom: CustomFields | None = None) -> Executor:
     default_mode = settings.auth.default
-    custom_fields = custom_field_resolvers(api, resolvers or {})
+    custom = custom or CustomFields()
+    custom_fields = custom_field_resolvers(api, custom.resolvers, custom.operations)
     return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode), custom_fields))
 
 
-def build_custom_resolvers(settings: Settings, api: ApiModel, custom: CustomResolvers) -> dict[FieldKey, CustomResolver]:
+@dataclass(frozen=True)
+class CustomFields:
+    """The project's custom resolvers, and the generated operations its slots extend."""
+
+    resolvers: Mapping[FieldKey, CustomResolver] = field(default_factory=dict)
+    operations: Mapping[FieldKey, SlottedOperation] = field(default_factory=dict)
+
+    def served(self) -> set[FieldKey]:
+        return {*self.resolvers, *self.operations}
+
+
+def build_custom_fields(settings: Settings, api: ApiModel, custom: CustomResolvers) -> CustomFields:
     """The declared resolvers, ready to run on their data sources (templates parsed, JS checked)."""
     tables = table_names(api, settings.table_name, custom)
     data_sources = build_data_sources(custom.data_sources, tables)
     try:
-        return build_resolvers(custom, data_sources)
+        resolvers = {**build_v1_overrides(custom, api, data_sources), **build_resolvers(custom, data_sources)}
+        operations = build_slotted_operations(custom, api, data_sources, settings.table_name, settings.api_id)
     except CustomResolverError as exc:
         raise StartupError(str(exc)) from exc
+    return CustomFields(resolvers, operations)
 
 
 def report_unresolved(settings: Settings, api: ApiModel) -> None:
@@ -96,8 +116,8 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
     swapped: the API, its tables, the auth gateway and rules, the executable schema."""
     api = api or load_api(settings)
     custom = load_declared_resolvers(settings, api)
-    resolvers = build_custom_resolvers(settings, api, custom)
-    api = replace(api, unresolved=without_custom_resolvers(api.unresolved, resolvers))
+    fields = build_custom_fields(settings, api, custom)
+    api = replace(api, unresolved=without_custom_resolvers(api.unresolved, fields.served()))
     report_unresolved(settings, api)
     extra_tables = [table.definition for table in custom.tables]
     try:
@@ -109,7 +129,7 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
     return Generation(
         settings=replace(settings, auth=auth_settings),
         auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
-        executor=build_executor(api, settings, resolvers),
+        executor=build_executor(api, settings, fields),
         policy=AmplifyPolicy(api, auth_settings.iam),
         custom=custom,
     )

@@ -19,7 +19,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from emulator.apimodel import ApiModel, RootField
 from emulator.auth.rules_errors import NotAuthorized
 from emulator.errors import AppSyncError
-from emulator.resolvers.custom import CustomResolver, ResolverCall, info_document
+from emulator.resolvers.custom import CustomResolver, ResolverCall, SlottedOperation, info_document
 
 Resolver = Callable[..., Any]
 FieldKey = tuple[str, str]
@@ -48,6 +48,22 @@ def custom_field_resolver(resolver: CustomResolver, custom_root: RootField | Non
     return resolve
 
 
+def slotted_operation_resolver(operation: SlottedOperation) -> Resolver:
+    """A generated model operation with the project's slots and template overrides."""
+
+    def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        type_name, field_name = info.parent_type.name, info.field_name
+        call = ResolverCall.of(info.context, type_name, field_name, args, None, info_document(info))
+        try:
+            return operation.resolve(call)
+        except NotAuthorized as error:
+            raise error.at(field_name, type_name) from None
+        finally:
+            report_appended(info, call.util.appended_errors)
+
+    return resolve
+
+
 def report_appended(info: GraphQLResolveInfo, errors: list[AppSyncError]) -> None:
     """``util.appendError``'s errors, with the field's path and location, for the response."""
     for error in errors:
@@ -56,9 +72,11 @@ def report_appended(info: GraphQLResolveInfo, errors: list[AppSyncError]) -> Non
         )
 
 
-def custom_field_resolvers(api: ApiModel, resolvers: Mapping[FieldKey, CustomResolver]) -> dict[FieldKey, Resolver]:
-    """The field resolver of every custom resolver."""
-    bound = {}
+def custom_field_resolvers(
+    api: ApiModel, resolvers: Mapping[FieldKey, CustomResolver], operations: Mapping[FieldKey, SlottedOperation]
+) -> dict[FieldKey, Resolver]:
+    """The field resolver of every custom resolver and of every generated one with slots."""
+    bound = {where: slotted_operation_resolver(operation) for where, operation in operations.items()}
     for (type_name, field_name), resolver in resolvers.items():
         root = api.root(type_name, field_name)
         rules = root if root is not None and root.kind == "custom" and root.auth_rules is not None else None

@@ -25,6 +25,7 @@ from emulator.resolvers.dynamo_errors import call
 from emulator.resolvers.expressions import Placeholders, update_expression
 from emulator.resolvers.filters import combine_and, compile_filter
 from emulator.resolvers.keys import composite_index_values, composite_value, key_attributes, object_key
+from emulator.resolvers.operation_hooks import NO_HOOKS, DataStep, OperationHooks
 from emulator.resolvers.values import from_item, normalize, to_item
 
 OPERATION_MARK = "__operation"
@@ -49,10 +50,11 @@ def strip_internal(item: Item | None) -> Item | None:
     return {name: value for name, value in item.items() if name not in INTERNAL_FIELDS}
 
 
-def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item:
-    user_input = _with_field_defaults(model, dict(args.get("input") or {}))
+def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], hooks: OperationHooks = NO_HOOKS) -> Item:
+    user_input = with_field_defaults(model, dict(args.get("input") or {}))
     user_input = ctx.policy.prepare_create(model, ctx.identity, user_input)
-    values = _creation_defaults(ctx, model, user_input)
+    step = hooks.before_data(DataStep({**args, "input": user_input}))
+    values = _creation_defaults(ctx, model, step.input, step.default_values)
     values.update(composite_index_values(model, values, operation="creating", directive=_directive(ctx)))
     values.update(_primary_composite(model, values))
     values["__typename"] = model.name
@@ -61,39 +63,50 @@ def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any])
     key = object_key(model, model.primary_key, values)
     values.update(key)
     placeholders = Placeholders()
-    condition = _condition(placeholders, key, exists=False, auth=None, user=args.get("condition"))
+    condition = _condition(placeholders, key, exists=False, auth=None, user=step.args.get("condition"),
+                           more=step.conditions)
     params: dict[str, Any] = {"TableName": ctx.table_name(model.name), "Item": to_item(values)}
     _put_condition(params, condition, placeholders)
     call(ctx, "put_item", **params)
     return _result(ctx, normalize(values))
 
 
-def update_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item:
+def update_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], hooks: OperationHooks = NO_HOOKS) -> Item:
     user_input = dict(args.get("input") or {})
     if ctx.api.version == "v1":
         _reject_nulled_required_fields(model, user_input)
-    values = _update_defaults(ctx, model, user_input)
+    auth_condition = _write_auth(ctx, model, "update", _stored_key(model, user_input), user_input)
+    step = hooks.before_data(DataStep(args))
+    user_input = step.input
+    values = _update_defaults(ctx, model, user_input, step.default_values)
     values.update(composite_index_values(model, values, operation="updating", directive=_directive(ctx)))
     values.update(_primary_composite(model, values))
     key = object_key(model, model.primary_key, values)
     changes = {name: value for name, value in values.items() if name not in key}
-    updated = _write_existing(ctx, model, "update", key, user_input, args.get("condition"), changes)
+    conditions = [auth_condition, step.args.get("condition"), *step.conditions]
+    updated = _write_stored(ctx, model, "update", key, conditions, changes)
     return _result(ctx, updated or {})
 
 
-def delete_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item | None:
+def delete_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], hooks: OperationHooks = NO_HOOKS) -> Item | None:
     user_input = dict(args.get("input") or {})
-    values = {**user_input, **_primary_composite(model, user_input)}
-    key = object_key(model, model.primary_key, values)
-    deleted = _write_existing(ctx, model, "delete", key, user_input, args.get("condition"))
+    auth_condition = _write_auth(ctx, model, "delete", _stored_key(model, user_input), user_input)
+    step = hooks.before_data(DataStep(args))
+    key = _stored_key(model, step.input)
+    deleted = _write_stored(ctx, model, "delete", key, [auth_condition, step.args.get("condition"), *step.conditions])
     return None if deleted is None else _result(ctx, deleted)
+
+
+def _stored_key(model: ModelSpec, user_input: Item) -> Item:
+    """The key of the stored item an update or delete input names."""
+    return object_key(model, model.primary_key, {**user_input, **_primary_composite(model, user_input)})
 
 
 # ---------------------------------------------------------------------------------------------
 # Values
 
 
-def _with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
+def with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
     """``@default``: ``input.put(f, $util.defaultIfNull(input.f, value))`` (init slot)."""
     for name, default in model.defaults.items():
         if user_input.get(name) is None:
@@ -101,9 +114,11 @@ def _with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
     return user_input
 
 
-def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item) -> Item:
-    """id and timestamps under the input. v2 merges ``defaults ⊕ input`` (an explicit null wins);
-    v1 uses ``defaultIfNull`` per field."""
+def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item, given: Item | None = None) -> Item:
+    """id and timestamps under the input (or the slots' ``defaultValues``). v2 merges ``defaults ⊕
+    input`` (an explicit null wins); v1 uses ``defaultIfNull`` per field."""
+    if given is not None:
+        return _merge_defaults(ctx, dict(given), user_input)
     now = iso_now(ctx)
     defaults: Item = {}
     if "id" in model.fields:
@@ -114,8 +129,11 @@ def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item)
     return _merge_defaults(ctx, defaults, user_input)
 
 
-def _update_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item) -> Item:
-    defaults: Item = {model.updated_at: iso_now(ctx)} if model.updated_at else {}
+def _update_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item, given: Item | None = None) -> Item:
+    if given is not None:
+        defaults = dict(given)
+    else:
+        defaults = {model.updated_at: iso_now(ctx)} if model.updated_at else {}
     values = _merge_defaults(ctx, defaults, user_input)
     if ctx.api.version == "v1":
         values["__typename"] = model.name  # v1's update template stores it too
@@ -188,18 +206,17 @@ def _write_auth(
 _EXISTING_ITEM_WRITES = {"update": ("update_item", "ALL_NEW"), "delete": ("delete_item", "ALL_OLD")}
 
 
-def _write_existing(
+def _write_stored(
     ctx: ResolverContext,
     model: ModelSpec,
     operation: Literal["update", "delete"],
     key: Item,
-    user_input: Item,
-    user_condition: FilterInput | None,
+    conditions: list[FilterInput | None],
     changes: Item | None = None,
 ) -> Item | None:
-    """UpdateItem (SET/REMOVE of ``changes``) or DeleteItem of the stored item at ``key``, after the
-    auth slot, guarded by ``attribute_exists`` + auth condition + ``condition``; the returned item."""
-    auth_condition = _write_auth(ctx, model, operation, key, user_input)
+    """UpdateItem (SET/REMOVE of ``changes``) or DeleteItem of the stored item at ``key``, guarded by
+    ``attribute_exists`` ANDed with ``conditions`` (auth, the ``condition`` argument, the slots');
+    the returned item."""
     action, return_values = _EXISTING_ITEM_WRITES[operation]
     placeholders = Placeholders()
     params: dict[str, Any] = {
@@ -210,7 +227,7 @@ def _write_existing(
     expression = update_expression(changes, placeholders) if changes is not None else None
     if expression:
         params["UpdateExpression"] = expression
-    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=user_condition)
+    condition = _condition(placeholders, key, exists=True, auth=None, user=None, more=conditions)
     _put_condition(params, condition, placeholders)
     response = call(ctx, action, **params)
     return from_item(response.get("Attributes"))
@@ -223,10 +240,11 @@ def _condition(
     exists: bool,
     auth: FilterInput | None,
     user: FilterInput | None,
+    more: list[FilterInput | None] | None = None,
 ) -> str | None:
-    """``{and: [key guard, auth condition, condition argument]}`` as one ConditionExpression."""
+    """``{and: [key guard, auth condition, condition argument, …]}`` as one ConditionExpression."""
     guard = {name: {"attributeExists": exists} for name in key}
-    return compile_filter(combine_and(guard, auth, user), placeholders)
+    return compile_filter(combine_and(guard, auth, user, *(more or [])), placeholders)
 
 
 def _put_condition(params: dict[str, Any], condition: str | None, placeholders: Placeholders) -> None:
