@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -27,7 +27,7 @@ from emulator.auth.directives import directive_guard
 from emulator.auth.gateway import AuthGateway
 from emulator.auth.generated import ensure_credentials
 from emulator.auth.rules import AmplifyPolicy
-from emulator.custom_fields import FieldKey, custom_field_resolvers
+from emulator.custom_fields import CustomFields, custom_field_resolvers, subscription_filters
 from emulator.custom_resolvers import load_custom_resolvers
 from emulator.data_files import DataFileError, seed_from_settings
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
@@ -36,13 +36,7 @@ from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.resolver_specs import CustomResolverError, CustomResolvers
-from emulator.resolvers.custom import (
-    CustomResolver,
-    SlottedOperation,
-    build_resolvers,
-    build_slotted_operations,
-    build_v1_overrides,
-)
+from emulator.resolvers.custom import build_resolvers, build_slotted_operations, build_v1_overrides
 from emulator.resolvers.datasources import build_data_sources, table_names
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
@@ -80,17 +74,6 @@ def build_executor(api: ApiModel, settings: Settings, custom: CustomFields | Non
     custom = custom or CustomFields()
     custom_fields = custom_field_resolvers(api, custom.resolvers, custom.operations)
     return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode), custom_fields))
-
-
-@dataclass(frozen=True)
-class CustomFields:
-    """The project's custom resolvers, and the generated operations its slots extend."""
-
-    resolvers: Mapping[FieldKey, CustomResolver] = field(default_factory=dict)
-    operations: Mapping[FieldKey, SlottedOperation] = field(default_factory=dict)
-
-    def served(self) -> set[FieldKey]:
-        return {*self.resolvers, *self.operations}
 
 
 def build_custom_fields(settings: Settings, api: ApiModel, custom: CustomResolvers) -> CustomFields:
@@ -132,6 +115,7 @@ def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = 
         executor=build_executor(api, settings, fields),
         policy=AmplifyPolicy(api, auth_settings.iam),
         custom=custom,
+        fields=fields,
     )
 
 
@@ -196,6 +180,9 @@ def realtime_deps(state: AppState) -> RealtimeDeps:
         ),
         hub=state.hub,
         limits=RealtimeLimits.from_settings(state.settings.limits),
+        subscription_resolver=lambda field_name, identity, arguments, info: subscription_filters(
+            state.generation.fields, state.resolver_context(identity), field_name, arguments, info
+        ),
     )
 
 

@@ -12,6 +12,7 @@ through ``ResolverContext.appended_errors``; ``Executor`` adds them to the respo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
@@ -19,11 +20,23 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from emulator.apimodel import ApiModel, RootField
 from emulator.auth.rules_errors import NotAuthorized
 from emulator.errors import AppSyncError
+from emulator.resolvers.context import ResolverContext
 from emulator.resolvers.custom import CustomResolver, ResolverCall, SlottedOperation, info_document
 
 Resolver = Callable[..., Any]
 FieldKey = tuple[str, str]
 ROOT_TYPES = ("Query", "Mutation", "Subscription")
+
+
+@dataclass(frozen=True)
+class CustomFields:
+    """One generation's custom resolvers, and the generated operations its slots extend."""
+
+    resolvers: Mapping[FieldKey, CustomResolver] = field(default_factory=dict)
+    operations: Mapping[FieldKey, SlottedOperation] = field(default_factory=dict)
+
+    def served(self) -> set[FieldKey]:
+        return {*self.resolvers, *self.operations}
 
 
 def custom_field_resolver(resolver: CustomResolver, custom_root: RootField | None = None) -> Resolver:
@@ -82,3 +95,24 @@ def custom_field_resolvers(
         rules = root if root is not None and root.kind == "custom" and root.auth_rules is not None else None
         bound[(type_name, field_name)] = custom_field_resolver(resolver, rules)
     return bound
+
+
+def subscription_filters(
+    fields: CustomFields, context: ResolverContext, field_name: str, arguments: Mapping[str, Any],
+    info: Mapping[str, Any],
+) -> list[Any]:
+    """A subscription field's custom resolver, run when a client subscribes (AppSync runs it then,
+    not per event): its ``@auth`` rules first, then the resolver; an error refuses the
+    subscription, ``extensions.setSubscriptionFilter``'s filters are returned."""
+    root = context.api.root("Subscription", field_name)
+    if root is not None and root.kind == "custom" and root.auth_rules is not None:
+        try:
+            context.policy.check_custom_field(root, context.identity)
+        except NotAuthorized as error:
+            raise error.at(field_name, "Subscription") from None
+    resolver = fields.resolvers.get(("Subscription", field_name))
+    if resolver is None:
+        return []
+    call = ResolverCall.of(context, "Subscription", field_name, arguments, None, dict(info))
+    resolver.resolve(call)
+    return list(call.util.extensions.subscription_filters)

@@ -8,20 +8,18 @@ reload of a changed template.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-import websockets
 
 from emulator.testing import RunningEmulator, start_emulator
+from tests.e2e.realtime_client import Subscription
 from tests.e2e.waiting import eventually
 from tests.paths import ROOT
 
@@ -103,15 +101,12 @@ def test_none_data_source_with_a_2017_02_28_template(shop: RunningEmulator) -> N
 
 def test_js_resolvers_on_a_stack_table_and_a_subscription_to_the_custom_mutation(shop: RunningEmulator) -> None:
     async def scenario() -> dict[str, Any]:
-        ws = await subscribe(shop, 'subscription { onAudit(day: "2026-12-01") { day message } }')
-        try:
+        async with Subscription(shop, 'subscription { onAudit(day: "2026-12-01") { day message } }') as subscription:
             other = ask(shop, 'mutation { recordAudit(day: "2026-12-02", message: "elsewhere") { day } }')
             assert other["data"]["recordAudit"]["day"] == "2026-12-02"
             recorded = ask(shop, 'mutation { recordAudit(day: "2026-12-01", message: "hello") { day at message } }')
             assert recorded["data"]["recordAudit"]["message"] == "hello"
-            return await receive(ws)
-        finally:
-            await ws.close()
+            return await subscription.next_event()
 
     event = asyncio.run(scenario())
     assert event["payload"]["data"]["onAudit"] == {"day": "2026-12-01", "message": "hello"}  # the other day is filtered
@@ -152,22 +147,3 @@ def test_a_changed_template_is_served_after_the_reload(shop: RunningEmulator, pr
     template.write_text('$util.toJson("reloaded: " + $util.parseJson($ctx.result.body).summary)\n')
     eventually(lambda: ask(shop, '{ weather(city: "Oslo") }')["data"]["weather"].startswith("reloaded: "), timeout=30)
 
-
-async def subscribe(server: RunningEmulator, query: str) -> Any:
-    auth = {"host": server.host, "x-api-key": server.api_key}
-    header = "header-" + base64.urlsafe_b64encode(json.dumps(auth).encode()).decode().rstrip("=")
-    ws = await websockets.connect(server.realtime_url, subprotocols=["graphql-ws", header], proxy=None, open_timeout=10)
-    await ws.send(json.dumps({"type": "connection_init"}))
-    assert (await receive(ws))["type"] == "connection_ack"
-    await ws.send(json.dumps({"id": "1", "type": "start", "payload": {
-        "data": json.dumps({"query": query, "variables": {}}), "extensions": {"authorization": auth}}}))
-    assert (await receive(ws))["type"] == "start_ack"
-    return ws
-
-
-async def receive(ws: Any, timeout: float = 10) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = json.loads(await asyncio.wait_for(ws.recv(), max(0.1, deadline - time.monotonic())))
-        if frame["type"] != "ka":
-            return frame
