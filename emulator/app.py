@@ -73,7 +73,8 @@ def build_executor(api: ApiModel, settings: Settings, custom: CustomFields | Non
     default_mode = settings.auth.default
     custom = custom or CustomFields()
     custom_fields = custom_field_resolvers(api, custom.resolvers, custom.operations)
-    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode), custom_fields))
+    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode), custom_fields),
+                    custom.served())
 
 
 def build_custom_fields(settings: Settings, api: ApiModel, custom: CustomResolvers) -> CustomFields:

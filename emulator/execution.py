@@ -13,7 +13,7 @@ resolvers here complete it with the field and its parent type, as ``$util.unauth
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,10 +240,12 @@ def mutation_results(document: DocumentNode, operation_name: str | None, data: M
 class Executor:
     """Runs GraphQL requests against one ExecutableApi."""
 
-    def __init__(self, executable: ExecutableApi) -> None:
+    def __init__(self, executable: ExecutableApi, custom_fields: Collection[tuple[str, str]] = ()) -> None:
+        """``custom_fields``: fields served by the project's own resolvers (they count as AppSync's
+        resolvers do, for the per-request resolver limit)."""
         self.executable = executable
         self.documents = DocumentCache(executable.schema)
-        self.resolver_fields = resolver_fields(executable.api)
+        self.resolver_fields = resolver_fields(executable.api) | frozenset(custom_fields)
 
     def prepare(self, query: str) -> PreparedDocument:
         return self.documents.prepare(query)
