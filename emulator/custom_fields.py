@@ -22,6 +22,7 @@ from emulator.auth.rules_errors import NotAuthorized
 from emulator.errors import AppSyncError
 from emulator.resolvers.context import ResolverContext
 from emulator.resolvers.custom import CustomResolver, ResolverCall, SlottedOperation, info_document
+from emulator.resolvers.loader import remember_siblings
 
 Resolver = Callable[..., Any]
 FieldKey = tuple[str, str]
@@ -54,11 +55,21 @@ def custom_field_resolver(resolver: CustomResolver, custom_root: RootField | Non
         root_field = type_name in ROOT_TYPES
         call = ResolverCall.of(context, type_name, field_name, args, None if root_field else source, info_document(info))
         try:
-            return resolver.resolve(call)
+            value = resolver.resolve(call)
         finally:
             report_appended(info, call.util.appended_errors)
+        remember_items(context, value)
+        return value
 
     return resolve
+
+
+def remember_items(context: ResolverContext, value: Any) -> None:
+    """Items a custom resolver returned together (a list, or a page's ``items``) are siblings:
+    a batched field on them is resolved in one call."""
+    items = value.get("items") if isinstance(value, Mapping) else value
+    if isinstance(items, list):
+        remember_siblings(context, [item for item in items if isinstance(item, dict)])
 
 
 def slotted_operation_resolver(operation: SlottedOperation) -> Resolver:

@@ -12,7 +12,9 @@ import pytest
 from emulator.auth.identity import AuthMode, Identity
 from emulator.errors import AppSyncError
 from emulator.resolvers.context import ResolverContext
+from emulator.resolvers.custom import CustomResolver
 from emulator.resolvers.datasources import LambdaSource, NoneSource
+from emulator.resolvers.loader import remember_siblings
 from tests.custom_run_support import call_of, js, pipeline, unit, vtl
 from tests.datasources_support import dynamodb_source
 from tests.resolvers_engine import Harness, v2_api
@@ -296,3 +298,35 @@ export function response(ctx) { return ctx.result; }
     identity = Identity(mode=AuthMode.OPENID_CONNECT, sub="oidc-user", issuer="https://issuer")
     assert run(ctx, unit(code, NONE, field="Post.summary"), source={"id": "p1"}, identity=identity) == {
         "source": {"id": "p1"}, "who": "oidc-user", "field": "summary", "parent": "Post", "header": "t-1"}
+
+
+# ---------------------------------------------------------------------------------------------
+# BatchInvoke
+
+
+def test_batch_invoke_sends_the_siblings_requests_together(ctx: ResolverContext) -> None:
+    class Batching:
+        def __init__(self) -> None:
+            self.calls: list[Any] = []
+
+        def invoke(self, function_name: str, payload: Any, *, invocation_type: str) -> Any:
+            self.calls.append(payload)
+            return [{"name": f"author of {event.get('id') or event['source']['id']}"} for event in payload]
+
+    invoker = Batching()
+    request = '{"version": "2018-05-29", "operation": "BatchInvoke", "payload": {"id": $util.toJson($ctx.source.id)}}'
+    resolver = CustomResolver("Post", "author", "UNIT", vtl(request, '$util.toJson({"shown": $ctx.result.name})'), "test",
+                              data_source=LambdaSource("Authors", "authors", invoker), max_batch_size=2)
+    posts = [{"id": f"p{i}"} for i in range(3)]
+    remember_siblings(ctx, posts)
+    values = [resolver.resolve(call_of(ctx, resolver, source=post)) for post in posts]
+    assert values == [{"shown": f"author of p{i}"} for i in range(3)]
+    assert invoker.calls == [[{"id": "p0"}, {"id": "p1"}], [{"id": "p2"}]]
+
+    direct = CustomResolver("Post", "author", "UNIT", vtl(None, None), "test",
+                            data_source=LambdaSource("Authors", "authors", invoker), max_batch_size=5)
+    others = [{"id": f"q{i}"} for i in range(2)]
+    remember_siblings(ctx, others)
+    assert [direct.resolve(call_of(ctx, direct, source=post)) for post in others] == [
+        {"name": "author of q0"}, {"name": "author of q1"}]
+    assert [event["source"]["id"] for event in invoker.calls[-1]] == ["q0", "q1"]  # the whole context per item

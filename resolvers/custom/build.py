@@ -45,7 +45,8 @@ def _resolver(
     code = compile_handler(spec.handler, spec.origin, loader)
     if spec.kind == "UNIT":
         return CustomResolver(spec.type_name, spec.field_name, "UNIT", code, spec.origin,
-                              data_source=_data_source(data_sources, spec.data_source, spec.origin))
+                              data_source=_data_source(data_sources, spec.data_source, spec.origin),
+                              max_batch_size=spec.max_batch_size)
     return CustomResolver(spec.type_name, spec.field_name, "PIPELINE", code, spec.origin, functions=steps)
 
 

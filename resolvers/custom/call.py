@@ -63,6 +63,11 @@ class ResolverCall:
         return cls(context, type_name, field_name, dict(arguments), source,
                    info or {"fieldName": field_name, "parentTypeName": type_name}, {}, util)
 
+    def for_source(self, source: Any) -> ResolverCall:
+        """The same field resolved on another parent item (a sibling of a batch)."""
+        util = UtilRequest(auth_mode=self.util.auth_mode, field_name=self.field_name, parent_type_name=self.type_name)
+        return ResolverCall(self.context, self.type_name, self.field_name, dict(self.arguments), source, self.info, {}, util)
+
     @property
     def identity(self) -> dict[str, Any] | None:
         return identity_document(self.context.identity)

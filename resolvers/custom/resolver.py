@@ -28,13 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emulator.errors import AppSyncError
-from emulator.resolvers.custom.call import NO_PREVIOUS, ResolverCall
+from emulator.resolvers.custom.batch import batched_value
+from emulator.resolvers.custom.call import ResolverCall
 from emulator.resolvers.custom.code import JsCode, StepCode
-from emulator.resolvers.custom.handlers import HandlerOutcome, HandlerRun, JsRun, start
-from emulator.resolvers.datasources import DataSource, DataSourceResult, execute
+from emulator.resolvers.custom.handlers import start
+from emulator.resolvers.custom.steps import run_step
+from emulator.resolvers.datasources import DataSource, LambdaSource
 
-LATEST_VERSION = "2018-05-29"
 PIPELINE_START: dict[str, Any] = {}  # ctx.prev.result of the first function when there is no before handler
 
 
@@ -49,12 +49,6 @@ class FunctionStep:
 
 
 @dataclass(frozen=True)
-class StepValue:
-    value: Any
-    skip_to_end: bool = False
-
-
-@dataclass(frozen=True)
 class CustomResolver:
     """The resolver of ``type_name.field_name``: ``code`` is the unit resolver's handlers, or the
     pipeline's before/after handlers."""
@@ -66,11 +60,14 @@ class CustomResolver:
     origin: str
     data_source: DataSource | None = None
     functions: tuple[FunctionStep, ...] = ()
+    max_batch_size: int | None = None  # Lambda: sibling fields' requests in one BatchInvoke
 
     def resolve(self, call: ResolverCall) -> Any:
         """The field's value; raises the ``AppSyncError`` that fails the field."""
         if self.kind == "UNIT":
             assert self.data_source is not None
+            if isinstance(self.data_source, LambdaSource) and self.max_batch_size and call.source is not None:
+                return batched_value(self.code, self.data_source, self.max_batch_size, call)
             return run_step(start(self.code, call), self.data_source, call, unit=True).value
         return self._pipeline(call)
 
@@ -92,41 +89,3 @@ class CustomResolver:
         if not run.has_response:
             return prev
         return run.response(prev, None, prev_result=prev).value
-
-
-def run_step(run: HandlerRun, data_source: DataSource, call: ResolverCall, *, unit: bool = False,
-             prev_result: Any = NO_PREVIOUS) -> StepValue:
-    """Request handler, data source, response handler, with AppSync's version rules."""
-    if run.has_request:
-        request = run.request(prev_result)
-        if request.early:
-            return StepValue(request.value, skip_to_end=request.skip_to == "END")
-        document = request.value
-    else:
-        document = {"operation": "Invoke", "payload": call.direct_lambda_payload(prev_result)}
-    outcome = execute(data_source, document, call.context)
-    if not run.has_response:
-        if outcome.error is not None:
-            raise outcome.error
-        return StepValue(outcome.result)
-    if unit and not isinstance(run, JsRun) and _version(document) != LATEST_VERSION:
-        return StepValue(_first_version_response(run, outcome, prev_result))
-    response: HandlerOutcome = run.response(outcome.result, outcome.context_error(), prev_result)
-    return StepValue(response.value)
-
-
-def _first_version_response(run: HandlerRun, outcome: DataSourceResult, prev_result: Any) -> Any:
-    """``2017-02-28``: no response template for a null result; a data-source error fails the
-    field, with the evaluated response template as the error's data."""
-    if outcome.error is None:
-        if outcome.result is None:
-            return None
-        return run.response(outcome.result, None, prev_result).value
-    rendered = run.response(outcome.result, outcome.context_error(), prev_result).value
-    error = outcome.error
-    raise AppSyncError(error.message, error.error_type, data=rendered, error_info=error.error_info)
-
-
-def _version(document: Any) -> Any:
-    return document.get("version") if isinstance(document, dict) else None
-

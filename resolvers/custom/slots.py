@@ -46,7 +46,7 @@ from emulator.resolvers.context import AllowAll, ResolverContext
 from emulator.resolvers.custom.call import ResolverCall
 from emulator.resolvers.custom.code import StepCode, VtlCode
 from emulator.resolvers.custom.handlers import start
-from emulator.resolvers.custom.resolver import run_step
+from emulator.resolvers.custom.steps import run_step
 from emulator.resolvers.datasources import DataSource, NoneSource, execute
 from emulator.resolvers.keys import object_key
 from emulator.resolvers.operation_hooks import DataStep, OperationHooks
