@@ -11,8 +11,9 @@ Built once per API generation from the declared specs, then called per field::
     operations[("Mutation", "createPost")].resolve(call)     # the native operation with its slots
 
 Modules: ``call`` (``ctx`` of one call, for both languages), ``code`` (templates and modules made
-runnable), ``handlers`` (one handler in VTL or JS), ``resolver`` (unit and pipeline, early
-return, the ``2017-02-28``/``2018-05-29`` rules), ``slots`` (Amplify's v2 slots and template
+runnable), ``handlers`` (one handler in VTL or JS), ``steps`` (request, data source, response,
+with the ``2017-02-28``/``2018-05-29`` rules), ``resolver`` (unit and pipeline, early return),
+``batch`` (``BatchInvoke`` of sibling fields), ``slots`` (Amplify's v2 slots and template
 overrides around the native model operations), ``build`` (from ``emulator.resolver_specs``).
 """
 
