@@ -17,7 +17,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from emulator.apimodel import ApiModel, RootField
+from emulator.apimodel import ApiModel, ModelSpec, RootField
 from emulator.auth.rules_errors import NotAuthorized
 from emulator.errors import AppSyncError
 from emulator.resolvers.context import ResolverContext
@@ -40,18 +40,22 @@ class CustomFields:
         return {*self.resolvers, *self.operations}
 
 
-def custom_field_resolver(resolver: CustomResolver, custom_root: RootField | None = None) -> Resolver:
-    """The field resolver running ``resolver``; ``custom_root``: a custom root field whose static
-    ``@auth`` rules are checked first."""
+def custom_field_resolver(
+    resolver: CustomResolver, custom_root: RootField | None = None, guarded_model: ModelSpec | None = None
+) -> Resolver:
+    """The field resolver running ``resolver``. Checked first: ``custom_root``'s static ``@auth``
+    rules (a custom root field), ``guarded_model``'s field-level ``@auth`` (a model's field)."""
 
     def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
         context = info.context
         type_name, field_name = info.parent_type.name, info.field_name
-        if custom_root is not None:
-            try:
+        try:
+            if custom_root is not None:
                 context.policy.check_custom_field(custom_root, context.identity)
-            except NotAuthorized as error:
-                raise error.at(field_name, type_name) from None
+            if guarded_model is not None and isinstance(source, Mapping):
+                context.policy.read_field(guarded_model, field_name, context.identity, source)
+        except NotAuthorized as error:
+            raise error.at(field_name, type_name) from None
         root_field = type_name in ROOT_TYPES
         call = ResolverCall.of(context, type_name, field_name, args, None if root_field else source, info_document(info))
         try:
@@ -104,7 +108,10 @@ def custom_field_resolvers(
     for (type_name, field_name), resolver in resolvers.items():
         root = api.root(type_name, field_name)
         rules = root if root is not None and root.kind == "custom" and root.auth_rules is not None else None
-        bound[(type_name, field_name)] = custom_field_resolver(resolver, rules)
+        model = api.models.get(type_name)
+        spec = model.fields.get(field_name) if model is not None else None
+        guarded = model if spec is not None and spec.auth_rules is not None else None
+        bound[(type_name, field_name)] = custom_field_resolver(resolver, rules, guarded)
     return bound
 
 
