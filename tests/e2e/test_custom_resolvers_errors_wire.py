@@ -19,6 +19,7 @@ type Note @model @auth(rules: [{ allow: public }, { allow: private }]) {
   id: ID!
   text: String
   wordCount: Int
+  letters: Int @auth(rules: [{ allow: private }])
 }
 
 type Caller @aws_api_key @aws_cognito_user_pools { mode: String, sub: String, username: String, trace: String, fields: [String], graphql: String }
@@ -55,6 +56,10 @@ code = "resolvers/whoAmI.js"
 data_source = "NONE_DS"
 request = "resolvers/wordCount.req.vtl"
 response = "resolvers/result.vtl"
+
+[resolvers."Note.letters"]
+data_source = "NONE_DS"
+code = "resolvers/letters.js"
 
 [resolvers."Query.steps"]
 pipeline = ["vtlStep", "jsStep"]
@@ -94,6 +99,8 @@ export function response(ctx) {
 """,
     "wordCount.req.vtl": '{"version": "2018-05-29", "payload": $ctx.source.text.split(" ").size()}',
     "result.vtl": "$util.toJson($ctx.result)",
+    "letters.js": "export const request = (ctx) => ({ payload: ctx.source.text.length });\n"
+                  "export const response = (ctx) => ctx.result;\n",
     "stepsPipeline.js": """
 export function request(ctx) { ctx.stash.trail = ['before']; return { start: ctx.args.start }; }
 export function response(ctx) { return [...ctx.stash.trail, `result ${ctx.prev.result}`]; }
@@ -167,6 +174,12 @@ def test_resolver_on_a_model_types_field(server: RunningEmulator) -> None:
     assert created["data"]["createNote"]["wordCount"] == 3
     listed = ask(server, "{ listNotes { items { wordCount } } }")["data"]["listNotes"]["items"]
     assert {"wordCount": 3} in listed
+    note = created["data"]["createNote"]["id"]
+    query = f'{{ getNote(id: "{note}") {{ text letters }} }}'
+    assert ask(server, query, token=server.token("bob"))["data"]["getNote"]["letters"] == 18
+    by_key = ask(server, query)  # the field's own @auth comes before its resolver
+    assert by_key["data"]["getNote"] == {"text": "three little words", "letters": None}
+    assert by_key["errors"][0]["errorType"] == "Unauthorized"
 
 
 def test_mixed_pipeline_declared_in_the_config(server: RunningEmulator) -> None:
