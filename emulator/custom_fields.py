@@ -19,7 +19,6 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator.apimodel import ApiModel, ModelSpec, RootField
 from emulator.auth.rules_errors import NotAuthorized
-from emulator.errors import AppSyncError
 from emulator.resolvers.context import ResolverContext
 from emulator.resolvers.custom import CustomResolver, ResolverCall, SlottedOperation, info_document
 from emulator.resolvers.loader import remember_siblings
@@ -61,7 +60,7 @@ def custom_field_resolver(
         try:
             value = resolver.resolve(call)
         finally:
-            report_appended(info, call.util.appended_errors)
+            report_appended(info, call)
         remember_items(context, value)
         return value
 
@@ -87,14 +86,16 @@ def slotted_operation_resolver(operation: SlottedOperation) -> Resolver:
         except NotAuthorized as error:
             raise error.at(field_name, type_name) from None
         finally:
-            report_appended(info, call.util.appended_errors)
+            report_appended(info, call)
 
     return resolve
 
 
-def report_appended(info: GraphQLResolveInfo, errors: list[AppSyncError]) -> None:
-    """``util.appendError``'s errors, with the field's path and location, for the response."""
-    for error in errors:
+def report_appended(info: GraphQLResolveInfo, call: ResolverCall) -> None:
+    """What the call adds to the response: ``util.appendError``'s errors (with the field's path
+    and location) and ``util.http.addResponseHeader``'s headers."""
+    info.context.response_headers.update(call.util.response_headers)
+    for error in call.util.appended_errors:
         info.context.appended_errors.append(
             GraphQLError(error.message, info.field_nodes, path=info.path.as_list(), original_error=error)
         )

@@ -161,6 +161,8 @@ class ResolverContext:
     # Errors resolvers add next to a value (``util.appendError`` of custom resolvers), as
     # graphql-core ``GraphQLError``s with their path; the executor adds them to the response.
     appended_errors: list[Any] = field(default_factory=list)
+    # Headers resolvers add to the HTTP response (``util.http.addResponseHeader``).
+    response_headers: dict[str, str] = field(default_factory=dict)
     # Per-request memo of the resolvers' batch loaders (e.g. belongsTo served by one BatchGetItem
     # for all sibling parents); keyed by loader name, owned by ``resolvers.loader``.
     loaders: dict[str, Any] = field(default_factory=dict)
