@@ -1,5 +1,5 @@
-"""Custom resolvers as GraphQL field resolvers: what the execution layer binds for each field a
-project declares a resolver for (custom Query/Mutation/Subscription fields and fields of any
+"""Custom resolvers as GraphQL field resolvers (a field plan, ``emulator.field_plans``): what the
+execution layer binds for each field a project declares a resolver for (custom Query/Mutation/Subscription fields and fields of any
 type, model types included).
 
 The checks AppSync makes before a resolver runs still come first: the ``@aws_*`` directives (the
@@ -19,6 +19,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator.apimodel import ApiModel, ModelSpec, RootField
 from emulator.auth.rules_errors import NotAuthorized
+from emulator.field_plans import FieldPlan, Planner
 from emulator.resolvers.context import ResolverContext
 from emulator.resolvers.custom import CustomResolver, ResolverCall, SlottedOperation, info_document
 from emulator.resolvers.loader import remember_siblings
@@ -101,19 +102,25 @@ def report_appended(info: GraphQLResolveInfo, call: ResolverCall) -> None:
         )
 
 
-def custom_field_resolvers(
-    api: ApiModel, resolvers: Mapping[FieldKey, CustomResolver], operations: Mapping[FieldKey, SlottedOperation]
-) -> dict[FieldKey, Resolver]:
-    """The field resolver of every custom resolver and of every generated one with slots."""
-    bound = {where: slotted_operation_resolver(operation) for where, operation in operations.items()}
-    for (type_name, field_name), resolver in resolvers.items():
-        root = api.root(type_name, field_name)
+def custom_planner(fields: CustomFields) -> Planner:
+    """The field plan of every field the project's resolvers serve; placed before the generated
+    kinds, since a custom resolver (or a generated operation with slots) replaces them."""
+
+    def plan(api: ApiModel, parent: str, name: str) -> FieldPlan | None:
+        operation = fields.operations.get((parent, name))
+        if operation is not None:
+            return FieldPlan("slotted-operation", slotted_operation_resolver(operation))
+        resolver = fields.resolvers.get((parent, name))
+        if resolver is None:
+            return None
+        root = api.root(parent, name)
         rules = root if root is not None and root.kind == "custom" and root.auth_rules is not None else None
-        model = api.models.get(type_name)
-        spec = model.fields.get(field_name) if model is not None else None
+        model = api.models.get(parent)
+        spec = model.fields.get(name) if model is not None else None
         guarded = model if spec is not None and spec.auth_rules is not None else None
-        bound[(type_name, field_name)] = custom_field_resolver(resolver, rules, guarded)
-    return bound
+        return FieldPlan("custom", custom_field_resolver(resolver, rules, guarded))
+
+    return plan
 
 
 def subscription_filters(

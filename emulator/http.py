@@ -200,12 +200,12 @@ async def graphql_http(request: Request) -> Response:
         handled.items_returned,
         len(result.body.get("errors") or []),
     )
-    return _json(encoded, request_id, handled.response_headers)
+    return _json(encoded, request_id, result.status, handled.response_headers)
 
 
-def _json(content: bytes, request_id: str, extra_headers: dict[str, str] | None = None) -> Response:
+def _json(content: bytes, request_id: str, status: int = 200, extra_headers: dict[str, str] | None = None) -> Response:
     headers = {**(extra_headers or {}), **CORS_HEADERS, "x-amzn-RequestId": request_id}
-    return Response(content, media_type="application/json", headers=headers)
+    return Response(content, status_code=status, media_type="application/json", headers=headers)
 
 
 def _first_field(query: str) -> str:

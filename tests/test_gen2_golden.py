@@ -83,17 +83,10 @@ IAM_PLACEMENT = Gap(
     "admin-role path adds neither in these places)",
     explains=_iam_placement,
 )
-ID_FILTER = Gap(
-    "id-filter",
-    "filter inputs of a model with a custom identifier keep `id: ModelIDInput` (Model<T>FilterInput and "
-    "ModelSubscription<T>FilterInput)",
-    explains=lambda line, _: bool(re.match(r"type Model(Subscription)?\w+FilterInput\.id: expected 'Model(Subscription)?IDInput', got None$", line)),
-)
-
 CASES: dict[str, tuple[Gap, ...]] = {
-    "notes": (IAM_PLACEMENT, ID_FILTER),
-    "indexes-identifiers": (IAM_PLACEMENT, ID_FILTER),
-    "relations": (REFERENCES, IAM_PLACEMENT, ID_FILTER),
+    "notes": (IAM_PLACEMENT,),
+    "indexes-identifiers": (IAM_PLACEMENT,),
+    "relations": (REFERENCES, IAM_PLACEMENT),
     "custom-operations": (INVOCATION_TYPE, IAM_PLACEMENT),
     "auth-rules": (IAM_PLACEMENT,),
 }

@@ -147,3 +147,7 @@ def test_a_changed_template_is_served_after_the_reload(shop: RunningEmulator, pr
     template.write_text('$util.toJson("reloaded: " + $util.parseJson($ctx.result.body).summary)\n')
     eventually(lambda: ask(shop, '{ weather(city: "Oslo") }')["data"]["weather"].startswith("reloaded: "), timeout=30)
 
+
+
+def test_lambda_data_source_runs_the_projects_function(shop: RunningEmulator) -> None:
+    assert ask(shop, '{ echo(message: "hi") }') == {"data": {"echo": "echo: hi"}}

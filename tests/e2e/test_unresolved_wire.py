@@ -1,7 +1,7 @@
 """Issue 11 points 8, 11, 12 over the wire, on one Amplify project served for the module.
 
-The project has ``@function``/``@http`` fields and a custom field with its VTL resolver in
-``resolvers/`` (point 11: named at start, answered with an error naming the reason, not a silent
+The project has ``@http`` fields and a custom field with a VTL template in ``resolvers/`` that no
+resolver declares (point 11: named at start, answered with an error naming the reason, not a silent
 null), DataStore conflict detection in ``transform.conf.json`` (point 12: said at start with what
 differs) and ``cli.json`` feature flags that change the schema (point 8).
 """
@@ -21,12 +21,12 @@ SCHEMA = """
 type Order @model @auth(rules: [{ allow: public }]) {
   id: ID!
   total: Float
-  invoice: String @function(name: "invoiceFn-${env}")
+  invoice: String @http(url: "https://invoices.example.invalid/latest")
   status: String @index(name: "byStatus")
 }
 
 type Query {
-  quote(item: String!): Float @function(name: "quoteFn-${env}") @auth(rules: [{ allow: public }])
+  quote(item: String!): Float @http(url: "https://quotes.example.invalid/latest") @auth(rules: [{ allow: public }])
   rates: AWSJSON @http(url: "https://rates.example.invalid/latest")
   echo(text: String): String
 }
@@ -60,8 +60,8 @@ def _start_output(server: RunningEmulator) -> str:
 def test_start_names_every_field_without_local_resolver_and_why(server: RunningEmulator) -> None:
     output = _start_output(server)
     assert "4 fields of the schema have no resolver in the emulator" in output
-    assert "Query.quote: @function(quoteFn-${env}): Lambda resolvers are not run" in output
-    assert "Order.invoice: @function(invoiceFn-${env})" in output
+    assert "Query.quote: @http(GET https://quotes.example.invalid/latest): HTTP resolvers are not run" in output
+    assert "Order.invoice: @http(GET https://invoices.example.invalid/latest)" in output
     assert "Query.rates: @http(GET https://rates.example.invalid/latest)" in output
     assert "Query.echo: its custom resolver Query.echo.req.vtl" in output
 
@@ -71,7 +71,7 @@ def test_such_fields_answer_an_error_naming_the_reason(server: RunningEmulator) 
     assert answer["data"] == {"quote": None, "echo": None}
     errors = {e["path"][0]: e for e in answer["errors"]}
     assert errors["quote"]["errorType"] == ERROR_TYPE
-    assert "Lambda resolvers are not run" in errors["quote"]["message"]
+    assert "HTTP resolvers are not run" in errors["quote"]["message"]
     assert "Query.echo.req.vtl" in errors["echo"]["message"]
 
     created = server.graphql("mutation { createOrder(input: {total: 3}) { id total invoice } }").json()
