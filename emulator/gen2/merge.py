@@ -121,11 +121,6 @@ def resolve_gen2_project(
     project = read_project(root, settings.gen2_loader, introspection=introspection)
     if project.model_introspection_error:
         _log.warning("%s: no model introspection for amplify_outputs.json: %s", root, project.model_introspection_error)
-    for handler in project.custom_handlers:
-        _log.warning(
-            "%s.%s: custom handler (a.handler.custom, %s) is not run by the emulator yet",
-            handler.type_name, handler.field_name, ", ".join(str(s.entry.name) for s in handler.steps),
-        )
     _log.info(
         "Amplify Gen 2 project %s: %s read in %s ms (%s loader)",
         root, project.data_resource.relative_to(root), project.timings_ms.get("wallMs", "?"), project.loader,
