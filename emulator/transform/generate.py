@@ -16,6 +16,7 @@ from emulator.transform.auth import ModelAuth
 from emulator.transform.custom import (
     add_non_model_inputs,
     custom_root_fields,
+    iam_on_custom_types,
     non_model_type,
     propagate_to_nested,
     stripped,
@@ -26,7 +27,7 @@ from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
-from emulator.transform.relations import RelationEffects
+from emulator.transform.relation_effects import RelationEffects
 from emulator.transform.unresolved import unresolved_fields
 
 
@@ -71,7 +72,7 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         document.add(model_type(plan, planned.auth[plan.name]))
     for obj in schema.objects.values():
         if not obj.is_model and obj.name not in ROOT_TYPES:
-            document.add(non_model_type(obj, options, dialect, schema.sandbox))
+            document.add(non_model_type(obj, options, dialect, iam_on_custom_types(schema, options)))
     if planned.models or dialect.version == "v2":  # v1 emits the scalar inputs only for models
         add_common_inputs(document, dialect)
     referenced = {r.related_model for plan in planned.models for r in plan.relations
@@ -79,15 +80,16 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
     roots: list[RootField] = []
     for plan in planned.models:
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
+    seen_nested: dict[str, set[str]] = {}
     for plan in planned.models:  # after every model, so each connection type exists
-        propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives(), dialect)
+        propagate_to_nested(document, schema, plan, planned.auth[plan.name], dialect, seen_nested)
     for argument in planned.effects.sort_arguments:
         add_sort_key_inputs(document, argument)
     add_non_model_inputs(document, schema, planned.models)
     for root_name in ROOT_TYPES:
         obj = schema.objects.get(root_name)
         if obj is not None:
-            roots += custom_root_fields(document, obj, options, dialect, schema.sandbox)
+            roots += custom_root_fields(document, obj, options, dialect, iam_on_custom_types(schema, options))
     document.verbatim.extend(print_ast(stripped(d)) for d in schema.passthrough)
     return ApiModel(
         version=dialect.version,

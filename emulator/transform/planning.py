@@ -12,7 +12,7 @@ from emulator.transform.model import declared_fields, implicit_fields, read_mode
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan, ModelPlan
-from emulator.transform.relations import RelationEffects
+from emulator.transform.relation_effects import RelationEffects
 
 
 def _model_rules(obj: ObjectDef, options: TransformOptions, version: TransformerVersion) -> tuple[AuthRule, ...] | None:
