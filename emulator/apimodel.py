@@ -183,6 +183,9 @@ class ApiModel:
     # v2 flag populateOwnerFieldForStaticGroupAuth: a create authorized by a static group still fills
     # in the owner field (off: only an owner-authorized create does)
     populate_owner_field_for_static_group_auth: bool = True
+    # Gen 2 (Amplify's enableIamAccess): IAM principals that are not identity-pool users pass every
+    # @auth rule, as a function given allow.resource() or any backend role does on AWS
+    generic_iam_access: bool = False
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

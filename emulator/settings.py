@@ -80,6 +80,8 @@ class IamSettings:
     unauth_role_arn: str = "arn:aws:iam::123456789012:role/amplify-unauthRole"
     admin_role_names: tuple[str, ...] = ()
     credentials: tuple[IamCredential, ...] = ()
+    # the Cognito identity pool whose users hold the auth/unauth roles ($ctx.identity.cognitoIdentityPoolId)
+    identity_pool_id: str = "us-east-1:00000000-0000-4000-8000-00000000e001"
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,7 @@ def _iam(reader: _Reader) -> IamSettings:
         unauth_role_arn=reader.text("unauth_role_arn", defaults.unauth_role_arn) or defaults.unauth_role_arn,
         admin_role_names=reader.text_list("admin_role_names", ()),
         credentials=tuple(creds),
+        identity_pool_id=reader.text("identity_pool_id", defaults.identity_pool_id) or defaults.identity_pool_id,
     )
 
 
@@ -343,7 +346,8 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
             iat_ttl_seconds=oidc.integer("iat_ttl", 0),
             auth_ttl_seconds=oidc.integer("auth_ttl", 0),
         ),
-        iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials"})),
+        iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials",
+                                  "identity_pool_id"})),
         lambda_=LambdaSettings(handler=handler, search_path=path.parent.resolve()),
     )
 

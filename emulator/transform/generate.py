@@ -100,4 +100,5 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         unresolved=unresolved_fields(schema, options.pluralizes_in_english(dialect.version)),
         populate_owner_field_for_static_group_auth=(dialect.version == "v2"
                                                     and options.populate_owner_field_for_static_group_auth),
+        generic_iam_access=dialect.version == "v2" and options.generic_iam_access,
     )

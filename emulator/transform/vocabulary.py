@@ -46,6 +46,9 @@ directive @model(queries: ModelQueryMap, mutations: ModelMutationMap, subscripti
                  timestamps: TimestampConfiguration) on OBJECT
 directive @searchable(queries: SearchableQueryMap) on OBJECT
 input SearchableQueryMap { search: String }
+directive @function(name: String!, region: String, accountId: String, invocationType: InvocationType = RequestResponse)
+  repeatable on FIELD_DEFINITION
+enum InvocationType { RequestResponse Event }
 directive @http(method: HttpMethod = GET, url: String!, headers: [HttpHeader] = []) on FIELD_DEFINITION
 enum HttpMethod { GET POST PUT DELETE PATCH }
 input HttpHeader { key: String value: String }
@@ -54,9 +57,6 @@ enum PredictionsActions { identifyText identifyLabels convertTextToSpeech transl
 """
 
 _V2 = """
-directive @function(name: String!, region: String, accountId: String, invocationType: InvocationType = RequestResponse)
-  repeatable on FIELD_DEFINITION
-enum InvocationType { RequestResponse Event }
 directive @primaryKey(sortKeyFields: [String]) on FIELD_DEFINITION
 directive @index(name: String, sortKeyFields: [String], queryField: String) repeatable on FIELD_DEFINITION
 directive @hasMany(indexName: String, fields: [String!], references: [String!], limit: Int = 100) on FIELD_DEFINITION
@@ -83,7 +83,6 @@ enum ModelOperation { create update delete read list get sync listen search }
 """
 
 _V1 = """
-directive @function(name: String!, region: String, accountId: String) repeatable on FIELD_DEFINITION
 directive @key(name: String, fields: [String!]!, queryField: String) repeatable on OBJECT
 directive @connection(name: String, keyField: String, sortField: String, keyName: String, limit: Int,
                       fields: [String!]) on FIELD_DEFINITION
