@@ -99,6 +99,11 @@ def test_amplify_v6_client_models_work_against_the_example(node: str, example: R
     assert report["note"]["owner"] == "carol" and report["note"]["tags"] == ["local"]
     assert report["note"]["id"] in [n["id"] for n in report["byPriority"]]
     assert report["publicRead"]["title"] == report["note"]["title"]
+    book = f"book {handle}"
+    with_notes = report["notebookWithNotes"]
+    assert with_notes["name"] == book and sorted(n["title"] for n in with_notes["notes"]) == ["first", "second"]
+    assert report["noteWithNotebook"]["notebook"] == {"name": book}
+    assert report["lazyNotes"] == ["first", "second"] and report["lazyNotebook"] == book
 
 
 def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> None:
