@@ -197,6 +197,7 @@ class IamAuthenticator:
             cognito_identity_pool_id=pool.pool_id if pool is not None and auth_type else None,
             cognito_identity_id=pool.identity_id(credential.access_key_id) if pool is not None and auth_type else None,
             cognito_identity_auth_type=auth_type,
+            iam_root_types=frozenset(credential.root_types) if credential.root_types is not None else None,
         )
 
     def _check_scope_and_date(self, header: SignatureHeader, request: AuthRequest) -> str:

@@ -110,6 +110,7 @@ class Identity:
     cognito_identity_pool_id: str | None = None
     cognito_identity_id: str | None = None
     cognito_identity_auth_type: str | None = None  # "authenticated" | "unauthenticated"
+    iam_root_types: frozenset[str] | None = None  # IAM: the root types the caller's policy grants (None: all)
     api_key: str | None = None
     resolver_context: Mapping[str, Any] = field(default_factory=dict)  # Lambda authorizer
     denied_fields: frozenset[str] = frozenset()  # Lambda authorizer: "Type.field" entries

@@ -35,6 +35,9 @@ class IamCredential:
     secret_access_key: str
     role_arn: str
     session_token: str | None = None
+    # the root types its role's policy grants (``appsync:GraphQL`` on ``types/Query/*`` ...); None: all.
+    # A Gen 2 function gets those of its ``allow.resource(fn).to([...])``.
+    root_types: tuple[str, ...] | None = None
 
 
 DEFAULT_USER_POOL_ID = "us-east-1_Local"
