@@ -8,6 +8,7 @@ with the file, the key and what was expected, instead of failing later mid-reque
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -149,6 +150,7 @@ class Settings:
     config_file: Path | None = None
     log_level: str = "info"
     gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
+    gen2_secrets: Mapping[str, str] = field(default_factory=dict)  # [gen2.secrets]: secret('NAME') values
     extra: dict[str, Any] = field(default_factory=dict)
     custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
 
@@ -386,6 +388,16 @@ def _limits(top: _Reader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
+def _gen2_secrets(gen2: _Reader) -> dict[str, str]:
+    """``[gen2.secrets]``: ``NAME = "value"`` for each ``secret('NAME')`` of a Gen 2 project's functions."""
+    secrets = gen2.sub("secrets", set(gen2.table.get("secrets", {}) or {}))
+    values = {}
+    for name in secrets.table:
+        value = secrets.text(name, None)
+        values[name] = value or ""
+    return values
+
+
 TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits", "gen2",
             "data_sources", "resolvers", "pipeline_functions"}
 GEN2_LOADERS = ("fast", "real")
@@ -420,7 +432,8 @@ def load_config(path: Path) -> Settings:
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         limits=_limits(top),
-        gen2_loader=top.sub("gen2", {"loader"}).choice("loader", "fast", GEN2_LOADERS) or "fast",
+        gen2_loader=top.sub("gen2", {"loader", "secrets"}).choice("loader", "fast", GEN2_LOADERS) or "fast",
+        gen2_secrets=_gen2_secrets(top.sub("gen2", {"loader", "secrets"})),
         config_file=path.resolve(),
         custom=read_custom_config(top),
     )
