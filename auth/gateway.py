@@ -97,7 +97,7 @@ class AuthGateway:
             return ApiKeyAuthenticator(settings.api_keys, clock=clock)
         if mode is AuthMode.AWS_IAM:
             pool = IdentityPool(settings.iam.identity_pool_id, settings.iam.auth_role_arn, settings.iam.unauth_role_arn)
-            return IamAuthenticator(settings.iam.credentials, settings.iam.region, clock=clock, identity_pool=pool)
+            return IamAuthenticator(settings.iam.accepted_credentials, settings.iam.region, clock=clock, identity_pool=pool)
         if mode is AuthMode.AMAZON_COGNITO_USER_POOLS:
             return UserPoolsAuthenticator(settings.user_pools, self._user_pool_keys(own_key))
         if mode is AuthMode.OPENID_CONNECT:

@@ -10,6 +10,9 @@ value instead of each writing its own.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -114,3 +117,19 @@ def ensure_credentials(settings: AuthSettings, data_dir: Path) -> AuthSettings:
         )
         settings = replace(settings, iam=replace(settings.iam, credentials=credentials))
     return settings
+
+
+def function_credential(data_dir: Path, function: str, role_arn: str, root_types: tuple[str, ...]) -> IamCredential:
+    """The key pair a project function calls the API with: its own, derived from the data dir's
+    generated secret (the same on every start, different for every function), acting as ``role_arn``
+    with a policy granting ``root_types``."""
+    iam = load_generated(data_dir)["iam"]
+    assert isinstance(iam, dict)
+    seed = str(iam["secret_access_key"]).encode()
+
+    def derived(purpose: str) -> bytes:
+        return hmac.new(seed, f"{purpose}:{function}".encode(), hashlib.sha256).digest()
+
+    access_key_id = "AKIA" + base64.b32encode(derived("access-key-id")).decode()[:16]
+    secret_access_key = base64.urlsafe_b64encode(derived("secret-access-key")).decode().rstrip("=")
+    return IamCredential(access_key_id, secret_access_key, role_arn, root_types=root_types, function=function)

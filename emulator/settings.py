@@ -39,6 +39,7 @@ class IamCredential:
     # the root types its role's policy grants (``appsync:GraphQL`` on ``types/Query/*`` ...); None: all.
     # A Gen 2 function gets those of its ``allow.resource(fn).to([...])``.
     root_types: tuple[str, ...] | None = None
+    function: str | None = None  # the project function these credentials are given to
 
 
 DEFAULT_USER_POOL_ID = "us-east-1_Local"
@@ -86,6 +87,13 @@ class IamSettings:
     credentials: tuple[IamCredential, ...] = ()
     # the Cognito identity pool whose users hold the auth/unauth roles ($ctx.identity.cognitoIdentityPoolId)
     identity_pool_id: str = "us-east-1:00000000-0000-4000-8000-00000000e001"
+    # the key pairs the emulator gives a project's functions (Gen 2: one per function, its own role)
+    function_credentials: tuple[IamCredential, ...] = ()
+
+    @property
+    def accepted_credentials(self) -> tuple[IamCredential, ...]:
+        """Every key pair a SigV4 caller may sign with: the configured (or generated) ones and the functions'."""
+        return (*self.credentials, *self.function_credentials)
 
 
 @dataclass(frozen=True)
