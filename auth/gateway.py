@@ -32,7 +32,7 @@ from emulator.auth.identity import Authenticator, AuthMode, AuthRequest, Identit
 from emulator.auth.jwks_fetch import user_pool_keys
 from emulator.auth.jwt_keys import KeySet, issuer_keys
 from emulator.auth.jwt_verifier import INVALID, UNPARSABLE, bearer_token, unverified_claims
-from emulator.auth.lambda_authorizer import LambdaAuthenticator, load_handler
+from emulator.auth.lambda_authorizer import Handler, LambdaAuthenticator, load_handler
 from emulator.auth.oidc import OidcAuthenticator
 from emulator.auth.signing_key import SigningKey
 from emulator.auth.user_pools import UserPoolsAuthenticator
@@ -55,7 +55,9 @@ class AuthGateway:
 
     Build it once at start, after ``auth.generated.ensure_credentials``; it loads (or creates) the
     signing key in ``data_dir``, reads JWKS files and imports the Lambda authorizer, so config
-    mistakes surface as ``ConfigError`` at start rather than on the first request.
+    mistakes surface as ``ConfigError`` at start rather than on the first request. A Lambda
+    authorizer that is a function of the project arrives as ``lambda_handler`` (a callable that
+    runs it in its runner); a Python ``module:function`` is imported here.
     """
 
     def __init__(
@@ -65,9 +67,11 @@ class AuthGateway:
         *,
         api_id: str = "emulator",
         clock: Callable[[], float] = time.time,
+        lambda_handler: Handler | None = None,
     ) -> None:
         self.settings = settings
         self.data_dir = data_dir
+        self._lambda_handler = lambda_handler  # a function of the project, run by the function runners
         self.signing_key = SigningKey.load_or_create(data_dir)
         self.modes = tuple(AuthMode(m) for m in settings.modes)
         self._authenticators = tuple(
@@ -103,7 +107,7 @@ class AuthGateway:
         if mode is AuthMode.OPENID_CONNECT:
             return OidcAuthenticator(settings.oidc, issuer_keys(own_key, settings.oidc.jwks_file), clock=clock)
         return LambdaAuthenticator(
-            load_handler(settings.lambda_),
+            self._lambda_handler or load_handler(settings.lambda_),
             api_id=api_id,
             account_id=account_of(settings.iam.auth_role_arn) or "123456789012",
         )

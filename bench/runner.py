@@ -2,7 +2,7 @@
 
     python -m bench                  # everything, full size (about 10 minutes on 2 cores)
     python -m bench --quick          # fewer rounds and iterations, for a smoke run
-    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, auth, js
+    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, search, auth, js, functions
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -15,12 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coldstart, fanout, http_latency, table_size
+from bench import coldstart, fanout, functions, http_latency, search, table_size
 from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "fanout", "auth", "js")
+SECTIONS = ("cold", "http", "sizes", "fanout", "search", "auth", "js", "functions")
 
 
 def _script_figures(script: str, iterations: int) -> str:
@@ -55,6 +55,12 @@ def main(argv: list[str] | None = None) -> None:
     if "fanout" in only:
         print("subscriptions…", flush=True)
         results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
+    if "search" in only:
+        print("@searchable…", flush=True)
+        results.search = search.run(3, 20 if args.quick else 50, items=10_000 if args.quick else search.ITEMS)
+    if "functions" in only:
+        print("Lambda functions…", flush=True)
+        results.functions = functions.run(rounds, iterations)
     if "auth" in only:
         print("auth cost…", flush=True)
         results.appendix["Auth cost per request (bench/auth_cost.py)"] = _script_figures("auth_cost.py", 300 if args.quick else 2000)

@@ -23,7 +23,10 @@ Provider = Literal["userPools", "oidc", "identityPool", "apiKey", "function"]
 Operation = Literal["create", "update", "delete", "get", "list", "listen", "sync", "search"]
 ALL_OPERATIONS: tuple[Operation, ...] = ("create", "update", "delete", "get", "list", "listen", "sync", "search")
 
-RootKind = Literal["get", "list", "query", "create", "update", "delete", "subscribe", "custom"]
+#: How a ``@function`` calls its Lambda: wait for the answer, or fire and forget (``.async()`` in Gen 2).
+InvocationType = Literal["RequestResponse", "Event"]
+
+RootKind = Literal["get", "list", "query", "search", "create", "update", "delete", "subscribe", "custom"]
 RelationKind = Literal["hasMany", "hasOne", "belongsTo", "manyToMany"]
 
 #: DynamoDB attribute type of a key attribute, from the GraphQL scalar.
@@ -169,6 +172,23 @@ class RootField:
 
 
 @dataclass(frozen=True)
+class SearchSpec:
+    """A ``@searchable`` model's search query (``RootField`` kind ``search``)."""
+
+    model: str
+    query: str
+    declared_fields: tuple[str, ...] = ()  # fields written in the schema (aggregations without @auth)
+
+
+@dataclass(frozen=True)
+class FunctionStep:
+    """One ``@function`` directive on a field; several on one field run in order (a pipeline)."""
+
+    name: str  # as written: may end in ``-${env}``, matched with and without it
+    invocation_type: InvocationType = "RequestResponse"
+
+
+@dataclass(frozen=True)
 class ApiModel:
     """The transform's output: AppSync schema text plus what serves each part of it."""
 
@@ -178,11 +198,14 @@ class ApiModel:
     root_fields: dict[tuple[str, str], RootField]  # (parent type, field name) -> RootField
     sandbox: bool = False  # v2 `input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }`
     # (parent type, field) -> why no local resolver serves it (@function, @http, a custom field whose
-    # resolver lives outside the schema, @searchable queries); see emulator.unresolved
+    # resolver lives outside the schema); see emulator.unresolved
     unresolved: dict[tuple[str, str], str] = field(default_factory=dict)
     # v2 flag populateOwnerFieldForStaticGroupAuth: a create authorized by a static group still fills
     # in the owner field (off: only an owner-authorized create does)
     populate_owner_field_for_static_group_auth: bool = True
+    searches: dict[str, SearchSpec] = field(default_factory=dict)  # @searchable: by query name
+    # (type, field) -> its ``@function`` pipeline, on root, model and non-model fields alike
+    functions: dict[tuple[str, str], tuple[FunctionStep, ...]] = field(default_factory=dict)
     # Gen 2 (Amplify's enableIamAccess): IAM principals that are not identity-pool users pass every
     # @auth rule, as a function given allow.resource() or any backend role does on AWS
     generic_iam_access: bool = False

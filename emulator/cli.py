@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 import threading
 from dataclasses import replace
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from emulator.amplify.merge import resolve_project
 from emulator.gen2.merge import gen2_project, resolve_gen2_project
+from emulator.log_setup import configure_logging
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
@@ -46,7 +46,12 @@ def is_endpoint_url(text: str) -> bool:
 
 
 def endpoint_url(text: str) -> str:
-    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback."""
+    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback.
+
+    An empty value means the embedded engine, as ``endpoint = ""`` does in the config (and wins over
+    an endpoint the config names): docker-compose.yml passes ``${DYNAMODB_ENDPOINT:-}``."""
+    if text == "":
+        return text
     if not is_endpoint_url(text):
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
     return text
@@ -68,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=port_number, help="one port for everything (default 20002)")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
-    serve.add_argument("--dynamodb-endpoint", type=endpoint_url, help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--dynamodb-endpoint", type=endpoint_url,
+                       help="use an external DynamoDB-compatible endpoint (empty: the embedded engine)")
     serve.add_argument("--tls", action="store_true", default=None,
                        help="serve HTTPS and WSS with a certificate from a local CA in the data dir (README: TLS)")
     serve.add_argument("--no-reload", action="store_true", help="do not watch the schema and config for changes")
@@ -125,6 +131,8 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
+    if overrides.get("dynamodb_endpoint") == "":
+        overrides["dynamodb_endpoint"] = None  # the embedded engine
     if getattr(args, "seed", None) is not None:
         overrides["extra"] = {**settings.extra, "seed": args.seed}
     return replace(settings, **overrides)
@@ -180,7 +188,7 @@ def run_serve(args: argparse.Namespace) -> int:
     are resolved, which for an Amplify Gen 2 project is mostly waiting for the Node helper."""
     server_modules = threading.Thread(target=importlib.import_module, args=("emulator.server",), daemon=True)
     server_modules.start()
-    logging.basicConfig(level=(args.log_level or "info").upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.log_level or "info")  # the level is a flag only: set before the project is read
     settings = resolve_settings(args)
     server_modules.join()
     from emulator.server import serve
@@ -211,7 +219,8 @@ def write_client_config(directory: Path, settings: Settings) -> None:
 def run_data_command(args: argparse.Namespace) -> int:
     """``export`` and ``import``: on the data dir's tables, or on ``--dynamodb-endpoint``."""
     from emulator.app import StartupError, load_api
-    from emulator.data_files import DataFileError, export_tables, import_tables
+    from emulator.data_export import export_tables
+    from emulator.data_files import DataFileError, import_tables
     from emulator.engine import EngineError
 
     settings = resolve_settings(args)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -199,15 +200,29 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return read_json_object(path, ClientConfigError, "; move it away to have it written fresh")
 
 
+def _file_mode(path: Path) -> int:
+    """The mode the written file gets: an existing file keeps its own; a new one gets what the user's
+    umask gives any new file (``mkstemp``'s private 0600 would hide it from a dev server or a build
+    running as another user, and these files hold no secret the frontend does not ship anyway)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` in one step; an unchanged file is left alone (no event for
     file watchers, such as hot reload when the files live in a watched folder)."""
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
+    mode = _file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -42,6 +42,7 @@ class Engine:
     _server: Any = None
     _client: Any = field(default=None, repr=False)
     _session: Any = field(default=None, repr=False)
+    _streams: Any = field(default=None, repr=False)
 
     def client(self) -> Any:
         """The low-level DynamoDB client (boto3 clients are thread-safe; one is shared).
@@ -58,6 +59,16 @@ class Engine:
                 self._client._endpoint.http_session = self._session  # botocore has no public hook for this
         return self._client
 
+    def streams_client(self) -> Any:
+        """The DynamoDB Streams client of the same engine (shared; in process on the embedded one)."""
+        if self._streams is None:
+            self.client()
+            self._streams = make_client(self.endpoint_url, self.region, local=self.embedded or bool(self.endpoint_url),
+                                        service="dynamodbstreams")
+            if self._session is not None:
+                self._streams._endpoint.http_session = self._session
+        return self._streams
+
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
@@ -66,8 +77,9 @@ class Engine:
             self._server = None
 
 
-def make_client(endpoint_url: str | None, region: str, *, local: bool) -> Any:
-    """A DynamoDB client tuned for a local engine: no retries hiding errors, a pool for threads."""
+def make_client(endpoint_url: str | None, region: str, *, local: bool, service: str = "dynamodb") -> Any:
+    """A DynamoDB (or DynamoDB Streams) client tuned for a local engine: no retries hiding errors,
+    a pool for threads."""
     config = Config(
         retries={"max_attempts": 2, "mode": "standard"},
         max_pool_connections=32,
@@ -76,7 +88,7 @@ def make_client(endpoint_url: str | None, region: str, *, local: bool) -> Any:
     )
     credentials = _LOCAL_CREDENTIALS if local else {}
     return boto3.session.Session().client(
-        "dynamodb", endpoint_url=endpoint_url, region_name=region, config=config, **credentials
+        service, endpoint_url=endpoint_url, region_name=region, config=config, **credentials
     )
 
 

@@ -68,11 +68,10 @@ class Reloader:
         """Build a new generation and swap it in; on any mistake keep the old one (blocking)."""
         try:
             settings = self.load_settings()
-            generation = build_generation(settings, self.state.engine)
+            generation = build_generation(settings, self.state.engine, runners=self.state.functions)
         except (ConfigError, StartupError) as exc:
-            message = f"appsync-emulator: reload failed, still serving the previous API: {exc}"
-            print(message, file=sys.stderr, flush=True)
-            log.error("%s", message)
+            # One line, on stderr whatever the log level (not also as a log record: it would print twice).
+            print(f"appsync-emulator: reload failed, still serving the previous API: {exc}", file=sys.stderr, flush=True)
             return False
         if settings.dynamodb_endpoint != self.state.settings.dynamodb_endpoint:
             log.warning("the [dynamodb] endpoint changed; restart the emulator to use it")

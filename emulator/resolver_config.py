@@ -41,16 +41,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from emulator.config_reader import ConfigError, TableReader
+from emulator.config_schema import table_keys
 from emulator.resolver_specs import RUNNABLE_KINDS
-from emulator.settings import ConfigError
 
-if TYPE_CHECKING:
-    from emulator.settings import _Reader
-
-DATA_SOURCE_KEYS = {"type", "table", "partition_key", "sort_key", "indexes", "function", "endpoint", "allow_external"}
-HANDLER_KEYS = {"request", "response", "code", "max_batch_size"}
 _KEY = re.compile(r"([^:\s]+)(?::(S|N|B))?")
 _FIELD = re.compile(r"([_A-Za-z][_0-9A-Za-z]*)\.([_A-Za-z][_0-9A-Za-z]*)")
 
@@ -118,7 +114,7 @@ class CustomConfig:
     functions: dict[str, ConfigFunction] = field(default_factory=dict)
 
 
-def read_custom_config(top: _Reader) -> CustomConfig:
+def read_custom_config(top: TableReader) -> CustomConfig:
     """The ``[data_sources]``, ``[resolvers]`` and ``[pipeline_functions]`` tables, checked."""
     data_sources = {name: _data_source(entry) for name, entry in _entries(top, "data_sources").items()}
     functions = {name: _function(entry) for name, entry in _entries(top, "pipeline_functions").items()}
@@ -133,9 +129,7 @@ def read_custom_config(top: _Reader) -> CustomConfig:
     return CustomConfig(data_sources, resolvers, functions)
 
 
-def _entries(top: _Reader, table: str) -> dict[str, _Reader]:
-    from emulator.settings import _Reader
-
+def _entries(top: TableReader, table: str) -> dict[str, TableReader]:
     raw = top.table.get(table, {})
     if not isinstance(raw, dict):
         raise ConfigError(f"{top.file}: key {table!r} must be a table of named entries")
@@ -143,28 +137,23 @@ def _entries(top: _Reader, table: str) -> dict[str, _Reader]:
     for name, entry in raw.items():
         if not isinstance(entry, dict):
             raise ConfigError(f"{top.file}: key '{table}.{name}' must be a table, got {entry!r}")
-        allowed = {
-            "data_sources": DATA_SOURCE_KEYS,
-            "pipeline_functions": HANDLER_KEYS | {"data_source"},
-            "resolvers": HANDLER_KEYS | {"data_source", "pipeline"},
-        }[table]
-        entries[str(name)] = _Reader(top.file, f"{table}.{name}.", entry, allowed)
+        entries[str(name)] = TableReader(top.file, f"{table}.{name}.", entry, table_keys(table))
     return entries
 
 
-def _origin(reader: _Reader) -> str:
+def _origin(reader: TableReader) -> str:
     return f"{reader.file}: [{reader.prefix.rstrip('.')}]"
 
 
-def _data_source(reader: _Reader) -> ConfigDataSource:
+def _data_source(reader: TableReader) -> ConfigDataSource:
     name = reader.prefix.split(".", 1)[1].rstrip(".")
     kind = reader.choice("type", None, RUNNABLE_KINDS)
     endpoint = reader.text("endpoint", None)
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-        raise reader._fail("endpoint", "an http:// or https:// URL")
+        raise reader.fail("endpoint", "an http:// or https:// URL")
     allow = reader.table.get("allow_external")
     if allow is not None and not isinstance(allow, bool):
-        raise reader._fail("allow_external", "true or false")
+        raise reader.fail("allow_external", "true or false")
     if kind is not None:
         _check_kind_keys(reader, kind)
     partition = _key_part(reader, "partition_key")
@@ -193,7 +182,7 @@ _KIND_KEYS = {
 }
 
 
-def _check_kind_keys(reader: _Reader, kind: str) -> None:
+def _check_kind_keys(reader: TableReader, kind: str) -> None:
     extra = sorted(set(reader.table) - _KIND_KEYS[kind])
     if extra:
         raise ConfigError(f"{reader.file}: key '{reader.prefix}{extra[0]}' does not apply to a {kind} data source "
@@ -204,7 +193,7 @@ def _check_kind_keys(reader: _Reader, kind: str) -> None:
         raise ConfigError(f"{reader.file}: key '{reader.prefix}endpoint' is required for an HTTP data source")
 
 
-def _key_part(reader: _Reader, key: str, value: Any = None) -> KeyPart | None:
+def _key_part(reader: TableReader, key: str, value: Any = None) -> KeyPart | None:
     text = reader.text(key, None) if value is None else value
     if text is None:
         return None
@@ -214,10 +203,10 @@ def _key_part(reader: _Reader, key: str, value: Any = None) -> KeyPart | None:
     return KeyPart(match.group(1), match.group(2) or "S")
 
 
-def _indexes(reader: _Reader) -> tuple[ConfigIndex, ...]:
+def _indexes(reader: TableReader) -> tuple[ConfigIndex, ...]:
     raw = reader.table.get("indexes", [])
     if not isinstance(raw, list):
-        raise reader._fail("indexes", "a list of { name, partition_key, sort_key } tables")
+        raise reader.fail("indexes", "a list of { name, partition_key, sort_key } tables")
     indexes = []
     for position, entry in enumerate(raw):
         where = f"{reader.prefix}indexes[{position}]"
@@ -232,7 +221,7 @@ def _indexes(reader: _Reader) -> tuple[ConfigIndex, ...]:
     return tuple(indexes)
 
 
-def _handler(reader: _Reader) -> ConfigHandler:
+def _handler(reader: TableReader) -> ConfigHandler:
     handler = ConfigHandler(
         request=reader.file_path("request"),
         response=reader.file_path("response"),
@@ -244,16 +233,16 @@ def _handler(reader: _Reader) -> ConfigHandler:
     return handler
 
 
-def _batch_size(reader: _Reader) -> int | None:
+def _batch_size(reader: TableReader) -> int | None:
     if "max_batch_size" not in reader.table:
         return None
     size = reader.integer("max_batch_size", 0)
     if not 0 <= size <= 2000:
-        raise reader._fail("max_batch_size", "an integer from 0 to 2000")
+        raise reader.fail("max_batch_size", "an integer from 0 to 2000")
     return size
 
 
-def _function(reader: _Reader) -> ConfigFunction:
+def _function(reader: TableReader) -> ConfigFunction:
     name = reader.prefix.split(".", 1)[1].rstrip(".")
     data_source = reader.text("data_source", None)
     if not data_source:
@@ -261,7 +250,7 @@ def _function(reader: _Reader) -> ConfigFunction:
     return ConfigFunction(name, data_source, _handler(reader), _origin(reader), _batch_size(reader))
 
 
-def _resolver(name: str, reader: _Reader) -> ConfigResolver:
+def _resolver(name: str, reader: TableReader) -> ConfigResolver:
     where = _FIELD.fullmatch(name)
     if where is None:
         raise ConfigError(f"{reader.file}: [resolvers.{name}] must be named \"Type.field\", e.g. [resolvers.\"Query.echo\"]")

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from ariadne import ScalarType
 from graphql import (
     BooleanValueNode,
     EnumValueNode,
@@ -275,17 +276,35 @@ def scalar_type(name: str) -> GraphQLScalarType:
     )
 
 
+class AppSyncScalar(ScalarType):
+    """ariadne's ``ScalarType`` bindable with AppSync's coercion of one AWS scalar.
+
+    ariadne binds the output and variable coercers; the literal coercer is graphql-core 3.3's own
+    ``coerce_input_literal`` (ariadne only knows the older ``parse_literal``), bound here too so
+    literals keep AppSync's messages."""
+
+    def __init__(self, behaviour: Any) -> None:
+        super().__init__(behaviour.name, serializer=behaviour.coerce_output_value,
+                         value_parser=behaviour.coerce_input_value)
+        self._coerce_input_literal = behaviour.coerce_input_literal
+
+    def bind_to_schema(self, schema: GraphQLSchema) -> None:
+        super().bind_to_schema(schema)
+        scalar = schema.type_map[self.name]
+        assert isinstance(scalar, GraphQLScalarType)
+        scalar.coerce_input_literal = self._coerce_input_literal
+
+
+def scalar_bindables(schema: GraphQLSchema) -> list[AppSyncScalar]:
+    """One bindable per AWS scalar the schema declares (a schema without them gets none)."""
+    return [AppSyncScalar(behaviour) for name, behaviour in SCALARS.items()
+            if isinstance(schema.type_map.get(name), GraphQLScalarType)]
+
+
 def bind_scalars(schema: GraphQLSchema) -> None:
     """Install AppSync's coercion on the AWS scalars a schema declares (others are untouched)."""
-    for name, behaviour in SCALARS.items():
-        scalar = schema.type_map.get(name)
-        if not isinstance(scalar, GraphQLScalarType):
-            continue
-        scalar.coerce_output_value = behaviour.coerce_output_value
-        scalar.coerce_input_value = behaviour.coerce_input_value
-        scalar.coerce_input_literal = behaviour.coerce_input_literal
-        scalar.serialize = behaviour.coerce_output_value  # type: ignore[method-assign]
-        scalar.parse_value = behaviour.coerce_input_value  # type: ignore[method-assign]
+    for bindable in scalar_bindables(schema):
+        bindable.bind_to_schema(schema)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import socket
 import sys
 import threading
 import time
@@ -20,6 +21,8 @@ from types import FrameType
 import uvicorn
 
 from emulator.app import StartupError, build_state, create_app
+from emulator.auth.generated import generated_credentials_file
+from emulator.function_watch import FunctionWatcher
 from emulator.reload import Reloader, SettingsLoader
 from emulator.settings import Settings
 from emulator.state import AppState
@@ -44,7 +47,11 @@ def startup_lines(state: AppState, port: int | None = None) -> list[str]:
     if "API_KEY" in modes and usable:
         lines.append(f"API key: {usable[0].key}")
     if "AWS_IAM" in modes and settings.auth.iam.credentials:
-        lines.append(f"IAM access key id: {settings.auth.iam.credentials[0].access_key_id}")
+        credential = settings.auth.iam.credentials[0]
+        lines.append(f"IAM access key id: {credential.access_key_id}")
+        generated = generated_credentials_file(settings.data_dir, credential.access_key_id)
+        if generated is not None:  # a local dev key: its secret is printed, configured ones are the user's
+            lines.append(f"IAM secret access key: {credential.secret_access_key} (generated, kept in {generated})")
     if settings.tls:
         ca = ca_cert_path(settings.data_dir)
         lines.append(f"TLS CA certificate: {ca}")
@@ -63,7 +70,9 @@ class EmulatorServer(uvicorn.Server):
     async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
         await super().startup(sockets)
         if self.started:
-            for line in startup_lines(self.state, self._bound_port()):
+            port = self._bound_port() or self.state.settings.port
+            self.state.functions.serve_at(f"http://{self.state.settings.public_host}:{port}")
+            for line in startup_lines(self.state, port):
                 print(line, flush=True)
             print(f"Ready in {time.perf_counter() - self.state.started_at:.2f}s", flush=True)
 
@@ -92,6 +101,22 @@ class EmulatorServer(uvicorn.Server):
         self.should_exit = True
 
 
+def bind_listener(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here rather than by uvicorn, so that a port in use (or a host
+    that is not this machine's) stops the start with one line of ours before any table is opened;
+    uvicorn would log its own error line and then exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family=family)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    listener.set_inheritable(True)
+    return listener
+
+
 def _ws_frame_ceiling(settings: Settings) -> int:
     """Frames up to 4x the message limit are read and answered with AppSync's size error; larger
     ones close the socket (1009) before they are buffered."""
@@ -105,12 +130,22 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     # endpoint is tested with, so users are not shown that warning at every start.
     warnings.filterwarnings("ignore", message=".*websockets.*implementation is deprecated", category=UserWarning)
     try:
+        listener = bind_listener(settings.host, settings.port)
+    except OSError as exc:
+        print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    try:
         tls = ensure_tls(settings.data_dir, settings.host) if settings.tls else None
         state = build_state(settings)
     except (StartupError, TlsError) as exc:
+        listener.close()
         print(f"appsync-emulator: {exc}", file=sys.stderr)
         return 2
-    background = [Reloader(state, reload_settings).run] if reload_settings else []
+    background = []
+    if reload_settings:
+        reloader = Reloader(state, reload_settings)
+        background = [reloader.run, FunctionWatcher(state, reloader.reload_once).run]
     config = uvicorn.Config(
         create_app(state, background),
         host=settings.host,
@@ -124,10 +159,10 @@ def serve(settings: Settings, reload_settings: SettingsLoader | None = None) -> 
     )
     server = EmulatorServer(config, state)
     try:
-        server.run()
-    except SystemExit:  # uvicorn exits when it cannot bind; it has logged the reason above
+        server.run(sockets=[listener])
+    except SystemExit:  # uvicorn exits when it cannot start; it has logged the reason above
         pass
     if not server.started:
-        print(f"appsync-emulator: cannot listen on {settings.host}:{settings.port}", file=sys.stderr)
+        print(f"appsync-emulator: could not start serving on {settings.host}:{settings.port} (see above)", file=sys.stderr)
         return 2
     return 0

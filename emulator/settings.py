@@ -1,5 +1,8 @@
 """Typed settings: the TOML config file (shared/CONTRACT.md) plus CLI overrides.
 
+Which keys each table accepts, with their types, defaults and meanings, is listed in
+``emulator.config_schema`` (the README's configuration reference is rendered from it).
+
 One ``Settings`` object is built at start and passed down; nothing reads the config file or the
 environment after that. Every value is checked here, so a wrong key, type or path fails at start
 with the file, the key and what was expected, instead of failing later mid-request.
@@ -15,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from emulator.function_config import FunctionSettings
     from emulator.resolver_config import CustomConfig
 
+from emulator.config_reader import ConfigError, TableReader
+from emulator.config_schema import table_keys
+
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
-
-
-class ConfigError(Exception):
-    """A config mistake, worded for the user: where it is and what was expected."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class IamSettings:
 
 @dataclass(frozen=True)
 class LambdaSettings:
-    handler: str | None = None  # "module:function"
+    handler: str | None = None  # "module:function" (in process), "file.ts:export" or a function's name
     search_path: Path | None = None  # the config file's folder: the module is looked up there first
 
 
@@ -161,6 +164,7 @@ class Settings:
     gen2_secrets: Mapping[str, str] = field(default_factory=dict)  # [gen2.secrets]: secret('NAME') values
     extra: dict[str, Any] = field(default_factory=dict)
     custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
+    functions: tuple[FunctionSettings, ...] = ()
 
     def table_name(self, model: str) -> str:
         """Amplify's table naming: ``<Model>-<api_id>-<env>``."""
@@ -176,86 +180,6 @@ class Settings:
 # Loading
 
 
-class _Reader:
-    """Reads one TOML table, checking keys and types, naming the file and key on error."""
-
-    def __init__(self, path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
-        self.file = path
-        self.prefix = prefix
-        self.table = table
-        unknown = sorted(set(table) - allowed)
-        if unknown:
-            raise ConfigError(
-                f"{path}: unknown key {self._name(unknown[0])!r}; expected one of: {', '.join(sorted(allowed))}"
-            )
-
-    def _name(self, key: str) -> str:
-        return f"{self.prefix}{key}"
-
-    def _fail(self, key: str, expected: str) -> ConfigError:
-        value = self.table[key]
-        return ConfigError(f"{self.file}: key {self._name(key)!r} must be {expected}, got {value!r}")
-
-    def text(self, key: str, default: str | None) -> str | None:
-        if key not in self.table:
-            return default
-        if not isinstance(self.table[key], str):
-            raise self._fail(key, "a string")
-        return self.table[key]
-
-    def choice(self, key: str, default: str | None, choices: tuple[str, ...]) -> str | None:
-        value = self.text(key, default)
-        if key in self.table and value not in choices:
-            raise self._fail(key, "one of " + ", ".join(choices))
-        return value
-
-    def integer(self, key: str, default: int) -> int:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self._fail(key, "an integer")
-        return value
-
-    def number(self, key: str, default: float) -> float:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self._fail(key, "a number")
-        return float(value)
-
-    def boolean(self, key: str, default: bool) -> bool:
-        if key not in self.table:
-            return default
-        if not isinstance(self.table[key], bool):
-            raise self._fail(key, "true or false")
-        return self.table[key]
-
-    def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._fail(key, "a list of strings")
-        return tuple(value)
-
-    def file_path(self, key: str, must_exist: bool = True) -> Path | None:
-        value = self.text(key, None)
-        if value is None or value == "":
-            return None
-        resolved = (self.file.parent / value).resolve()
-        if must_exist and not resolved.exists():
-            raise ConfigError(f"{self.file}: key {self._name(key)!r} names {value!r}, but {resolved} does not exist")
-        return resolved
-
-    def sub(self, key: str, allowed: set[str]) -> _Reader:
-        value = self.table.get(key, {})
-        if not isinstance(value, dict):
-            raise self._fail(key, "a table")
-        return _Reader(self.file, f"{self._name(key)}.", value, allowed)
-
-
 def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -267,7 +191,7 @@ def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
     raise ConfigError(f"{path}: key {key!r} must be an ISO 8601 date-time, got {value!r}")
 
 
-def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
+def _api_keys(reader: TableReader) -> tuple[ApiKey, ...]:
     raw = reader.table.get("keys", [])
     name = reader._name("keys")
     if not isinstance(raw, list):
@@ -287,7 +211,7 @@ def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
     return tuple(keys)
 
 
-def _iam(reader: _Reader) -> IamSettings:
+def _iam(reader: TableReader) -> IamSettings:
     defaults = IamSettings()
     raw_creds = reader.table.get("credentials", [])
     if not isinstance(raw_creds, list):
@@ -296,11 +220,11 @@ def _iam(reader: _Reader) -> IamSettings:
     for index, entry in enumerate(raw_creds):
         if not isinstance(entry, dict):
             raise ConfigError(f"{reader.file}: key {reader._name('credentials')}[{index}] must be a table")
-        item = _Reader(
+        item = TableReader(
             reader.file,
             f"{reader._name('credentials')}[{index}].",
             entry,
-            {"access_key_id", "secret_access_key", "role_arn", "session_token"},
+            table_keys("auth.iam.credentials"),
         )
         access, secret = item.text("access_key_id", None), item.text("secret_access_key", None)
         if not access or not secret:
@@ -318,33 +242,32 @@ def _iam(reader: _Reader) -> IamSettings:
     )
 
 
-def _auth(path: Path, top: _Reader) -> AuthSettings:
+def _auth(path: Path, top: TableReader) -> AuthSettings:
     if "auth" not in top.table:
         return AuthSettings()
-    auth = top.sub("auth", {"default", "additional", "api_key", "user_pools", "oidc", "iam", "lambda"})
+    auth = top.sub("auth", table_keys("auth"))
     default = auth.choice("default", "API_KEY", AUTH_MODES) or "API_KEY"
     additional = auth.text_list("additional", ())
     for mode in additional:
         if mode not in AUTH_MODES:
             raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
-    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file", "jwks_url"})
+    up = auth.sub("user_pools", table_keys("auth.user_pools"))
     jwks_url = up.text("jwks_url", None)
     if jwks_url and not jwks_url.startswith(("http://", "https://")):
-        raise up._fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
+        raise up.fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
     upd = UserPoolSettings()
-    oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
+    oidc = auth.sub("oidc", table_keys("auth.oidc"))
     od = OidcSettings()
-    lam = auth.sub("lambda", {"handler"})
+    lam = auth.sub("lambda", table_keys("auth.lambda"))
     handler = lam.text("handler", None)
-    if handler is not None and ":" not in handler:
-        raise ConfigError(f"{path}: key 'auth.lambda.handler' must be 'module:function', got {handler!r}")
     modes = (default, *additional)
     if "AWS_LAMBDA" in modes and not handler:
-        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' ('module:function') is required")
+        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' is required: a Python "
+                          "'module:function', a handler file 'file:export' (.js/.mjs/.cjs/.ts/.py) or a function's name")
     return AuthSettings(
         default=default,
         additional=additional,
-        api_keys=_api_keys(auth.sub("api_key", {"keys"})),
+        api_keys=_api_keys(auth.sub("api_key", table_keys("auth.api_key"))),
         user_pools=UserPoolSettings(
             user_pool_id=up.text("user_pool_id", upd.user_pool_id) or upd.user_pool_id,
             app_client_id=up.text("app_client_id", upd.app_client_id) or upd.app_client_id,
@@ -359,8 +282,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
             iat_ttl_seconds=oidc.integer("iat_ttl", 0),
             auth_ttl_seconds=oidc.integer("auth_ttl", 0),
         ),
-        iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials",
-                                  "identity_pool_id"})),
+        iam=_iam(auth.sub("iam", table_keys("auth.iam"))),
         lambda_=LambdaSettings(handler=handler, search_path=path.parent.resolve()),
     )
 
@@ -382,8 +304,8 @@ _LIMIT_BOUNDS: dict[str, tuple[float, float | None]] = {
 _FLOAT_LIMITS = {"resolver_timeout_seconds", "keep_alive_seconds", "connection_init_timeout_seconds"}
 
 
-def _limits(top: _Reader) -> LimitsSettings:
-    reader = top.sub("limits", set(_LIMIT_BOUNDS))
+def _limits(top: TableReader) -> LimitsSettings:
+    reader = top.sub("limits", table_keys("limits"))
     defaults = LimitsSettings()
     values: dict[str, Any] = {}
     for key, (low, high) in _LIMIT_BOUNDS.items():
@@ -391,23 +313,18 @@ def _limits(top: _Reader) -> LimitsSettings:
         value = reader.number(key, default) if key in _FLOAT_LIMITS else reader.integer(key, default)
         if value < low or (high is not None and value > high):
             bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise reader._fail(key, f"{bounds}")
+            raise reader.fail(key, f"{bounds}")
         values[key] = value
     return LimitsSettings(**values)
 
 
-def _gen2_secrets(gen2: _Reader) -> dict[str, str]:
+def _gen2_secrets(gen2: TableReader) -> dict[str, str]:
     """``[gen2.secrets]``: ``NAME = "value"`` for each ``secret('NAME')`` of a Gen 2 project's functions."""
     secrets = gen2.sub("secrets", set(gen2.table.get("secrets", {}) or {}))
-    values = {}
-    for name in secrets.table:
-        value = secrets.text(name, None)
-        values[name] = value or ""
-    return values
+    return {name: secrets.text(name, None) or "" for name in secrets.table}
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "tls", "auth", "dynamodb", "limits", "gen2",
-            "data_sources", "resolvers", "pipeline_functions"}
+TOP_KEYS = table_keys("")
 GEN2_LOADERS = ("fast", "real")
 
 
@@ -423,10 +340,11 @@ def load_config(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    from emulator.resolver_config import read_custom_config  # it reads tables with _Reader
+    from emulator.function_config import read_function_settings  # lazily: they import this module
+    from emulator.resolver_config import read_custom_config
 
-    top = _Reader(path, "", raw, TOP_KEYS)
-    dynamo = top.sub("dynamodb", {"endpoint", "region"})
+    top = TableReader(path, "", raw, TOP_KEYS)
+    dynamo = top.sub("dynamodb", table_keys("dynamodb"))
     endpoint = dynamo.text("endpoint", None) or None
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, got {endpoint!r}")
@@ -440,8 +358,9 @@ def load_config(path: Path) -> Settings:
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
         limits=_limits(top),
-        gen2_loader=top.sub("gen2", {"loader", "secrets"}).choice("loader", "fast", GEN2_LOADERS) or "fast",
-        gen2_secrets=_gen2_secrets(top.sub("gen2", {"loader", "secrets"})),
+        gen2_loader=top.sub("gen2", table_keys("gen2")).choice("loader", "fast", GEN2_LOADERS) or "fast",
+        gen2_secrets=_gen2_secrets(top.sub("gen2", table_keys("gen2"))),
         config_file=path.resolve(),
         custom=read_custom_config(top),
+        functions=read_function_settings(top),
     )

@@ -9,11 +9,7 @@ named in the reason, since that is where the cloud gets those resolvers from.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from graphql import GraphQLObjectType, GraphQLSchema
 
 from emulator.apimodel import ApiModel
 from emulator.errors import AppSyncError
@@ -24,25 +20,6 @@ ERROR_TYPE = "AppSyncEmulator:NoLocalResolver"
 def unresolved_error(parent: str, name: str, reason: str) -> AppSyncError:
     """The error a field with no local resolver answers with."""
     return AppSyncError(f"{parent}.{name} has no resolver in the emulator: {reason}.", ERROR_TYPE)
-
-
-def bind_unresolved(schema: GraphQLSchema, api: ApiModel) -> None:
-    """Fields of object types (``@function`` on a model field...) answer with the error.
-
-    Root fields go through the custom-field resolver, which checks their ``@auth`` rules first."""
-    for (parent, name), reason in api.unresolved.items():
-        gql_type = schema.get_type(parent)
-        if parent in ("Query", "Mutation", "Subscription") or not isinstance(gql_type, GraphQLObjectType):
-            continue
-        if name in gql_type.fields:
-            gql_type.fields[name].resolve = _unresolved_resolver(reason)
-
-
-def _unresolved_resolver(reason: str) -> Callable[..., Any]:
-    def resolver(source: Any, info: Any, **args: Any) -> Any:
-        raise unresolved_error(info.parent_type.name, info.field_name, reason)
-
-    return resolver
 
 
 def _template(resolvers_dir: Path | None, parent: str, name: str) -> Path | None:

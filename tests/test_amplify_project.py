@@ -64,11 +64,10 @@ def test_several_apis_need_a_choice() -> None:
         load_amplify_api(TWO, "restapi")
 
 
-def test_lambda_mode_needs_a_python_handler(tmp_path: Path) -> None:
+def test_lambda_mode_runs_the_project_authorizer_function_unless_the_config_names_one(tmp_path: Path) -> None:
     api = load_amplify_api(TWO, "adminapi")
     assert api.auth.modes == ("AWS_IAM", "AWS_LAMBDA")
-    with pytest.raises(AmplifyProjectError, match=r"adminapiAuthorizer.*\[auth.lambda\] handler"):
-        apply_project(Settings(), api)
+    assert apply_project(Settings(), api).auth.lambda_.handler == "adminapiAuthorizer"  # the project's function
     config = tmp_path / "appsync-emulator.toml"
     config.write_text('[auth.lambda]\nhandler = "authorizers:check"\n')
     settings = apply_project(load_config(config), api)

@@ -1,6 +1,7 @@
-"""Evaluating the CloudFormation intrinsics Amplify projects write in ``stacks/*.json``.
+"""Evaluating the CloudFormation intrinsics Amplify projects write in their templates.
 
-Custom stacks spell names and locations with ``Ref``, ``Fn::Sub``, ``Fn::Join``, ``Fn::GetAtt``,
+Custom stacks (``stacks/*.json``) and function templates
+(``<name>-cloudformation-template.json``) spell names, locations and environment variables with ``Ref``, ``Fn::Sub``, ``Fn::Join``, ``Fn::GetAtt``,
 ``Fn::If`` on the stack's ``Conditions``, ``Fn::ImportValue`` of the API's exports, and a few list
 functions. We evaluate exactly those, against the parameters Amplify passes a custom stack
 (``AppSyncApiId``, ``env``, ``S3DeploymentBucket``…, here the emulator's values) and the stack's
@@ -39,6 +40,26 @@ class ResourceLookup:
 
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+ACCOUNT_ID = "123456789012"  # the account every local resource belongs to
+
+
+def pseudo_parameters(region: str, stack_name: str) -> dict[str, Any]:
+    """CloudFormation's pseudo parameters, with local values."""
+    return {
+        "AWS::Region": region,
+        "AWS::AccountId": ACCOUNT_ID,
+        "AWS::Partition": "aws",
+        "AWS::URLSuffix": "amazonaws.com",
+        "AWS::StackName": stack_name,
+        "AWS::StackId": f"arn:aws:cloudformation:{region}:{ACCOUNT_ID}:stack/{stack_name}/local",
+    }
+
+
+def declared_defaults(template: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``Default`` of each parameter the template declares."""
+    declared = template.get("Parameters") or {}
+    return {name: parameter["Default"] for name, parameter in declared.items()
+            if isinstance(parameter, Mapping) and "Default" in parameter} if isinstance(declared, Mapping) else {}
 
 
 class Stack:

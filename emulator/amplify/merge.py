@@ -74,11 +74,12 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
     declared = declared_auth_keys(settings.config_file)
     auth = merge_auth(api.auth, settings.auth, declared)
     if "AWS_LAMBDA" in auth.modes and not auth.lambda_.handler:
-        function = api.lambda_function or "its Lambda authorizer"
-        raise AmplifyProjectError(
-            f"{api.api_dir}: AWS_LAMBDA is enabled (function {function}); the emulator runs Lambda authorizers "
-            "written in Python: add [auth.lambda] handler = \"module:function\" to appsync-emulator.toml"
-        )
+        if not api.lambda_function:
+            raise AmplifyProjectError(
+                f"{api.api_dir}: AWS_LAMBDA is enabled but the project names no authorizer function: add "
+                "[auth.lambda] handler = \"<function name>\" (or \"file.js:handler\") to appsync-emulator.toml"
+            )
+        auth = replace(auth, lambda_=replace(auth.lambda_, handler=api.lambda_function))  # run as a project function
     if auth.lambda_.search_path is None:
         auth = replace(auth, lambda_=replace(auth.lambda_, search_path=api.project_root))
     schema = api.schema if schema_from_cli or settings.schema is None else settings.schema
@@ -88,6 +89,7 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
         transformer=settings.transformer or api.transformer,
         auth=auth,
         extra={**settings.extra, "amplify": {"api": api.name, "api_dir": str(api.api_dir),
+                                              "project_root": str(api.project_root),
                                               "feature_flags": dict(api.feature_flags)}},
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from emulator.amplify.cfn import CfnError, Stack
+from emulator.amplify.cfn import ACCOUNT_ID, CfnError, Stack, pseudo_parameters
 from emulator.resolver_specs import (
     RUNNABLE_KINDS,
     CustomResolverError,
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 DEPLOYMENT_BUCKET = "appsync-emulator-deployment"
 DEPLOYMENT_ROOT = "appsync-emulator-root"
-ACCOUNT_ID = "123456789012"
 _FUNCTION_TOKEN = "appsync-emulator-function:"
 _MODEL_TABLE_EXPORT = re.compile(r"[^:]+:GetAtt:([A-Za-z_][A-Za-z0-9_]*)Table:Name")
 _API_ID_EXPORT = re.compile(r"[^:]+:GetAtt:GraphQLAPI:ApiId")
@@ -43,12 +42,7 @@ def fixed_parameters(env: StackEnvironment, stack_name: str) -> dict[str, Any]:
         "env": env.env,
         "S3DeploymentBucket": DEPLOYMENT_BUCKET,
         "S3DeploymentRootKey": DEPLOYMENT_ROOT,
-        "AWS::Region": env.region,
-        "AWS::AccountId": ACCOUNT_ID,
-        "AWS::Partition": "aws",
-        "AWS::URLSuffix": "amazonaws.com",
-        "AWS::StackName": f"{env.api_name}-{stack_name}",
-        "AWS::StackId": f"arn:aws:cloudformation:{env.region}:{ACCOUNT_ID}:stack/{env.api_name}-{stack_name}/local",
+        **pseudo_parameters(env.region, f"{env.api_name}-{stack_name}"),
     }
 
 

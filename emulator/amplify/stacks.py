@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from emulator.amplify.cfn import CfnError, ResourceLookup, Stack
+from emulator.amplify.cfn import CfnError, ResourceLookup, Stack, declared_defaults
 from emulator.amplify.stack_resources import (
     DEPLOYMENT_BUCKET,
     DEPLOYMENT_ROOT,
@@ -118,11 +118,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _parameters(path: Path, template: Mapping[str, Any], env: StackEnvironment) -> dict[str, Any]:
     """Declared defaults, then the API's ``parameters.json``, then what Amplify always passes."""
-    values: dict[str, Any] = {}
     declared = template.get("Parameters") or {}
-    for name, parameter in declared.items() if isinstance(declared, dict) else ():
-        if isinstance(parameter, dict) and "Default" in parameter:
-            values[name] = parameter["Default"]
+    values: dict[str, Any] = declared_defaults(template)
     parameters_file = env.api_dir / "parameters.json"
     if parameters_file.is_file():
         try:

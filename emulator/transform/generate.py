@@ -22,12 +22,14 @@ from emulator.transform.custom import (
     stripped,
 )
 from emulator.transform.document import OutputDocument
+from emulator.transform.functions import function_pipelines
 from emulator.transform.inputs import add_common_inputs, add_sort_key_inputs
 from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
 from emulator.transform.relation_effects import RelationEffects
+from emulator.transform.searchable import add_searchable, check_searchable, read_searchable
 from emulator.transform.unresolved import unresolved_fields
 
 
@@ -80,6 +82,12 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
     roots: list[RootField] = []
     for plan in planned.models:
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
+    searchable = read_searchable(schema, options.pluralizes_in_english(dialect.version))
+    check_searchable(searchable, planned.auth, schema, dialect.version)
+    search_roots, searches = add_searchable(
+        document, searchable, {p.name: p for p in planned.models}, planned.auth, dialect.version,
+        options.default_provider, schema.sandbox and dialect.version == "v2", options.iam_access and dialect.version == "v2")
+    roots += search_roots
     seen_nested: dict[str, set[str]] = {}
     for plan in planned.models:  # after every model, so each connection type exists
         propagate_to_nested(document, schema, plan, planned.auth[plan.name], dialect, seen_nested)
@@ -97,8 +105,10 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         models={plan.name: model_spec(plan) for plan in planned.models},
         root_fields={(r.parent, r.name): r for r in roots},
         sandbox=schema.sandbox,
-        unresolved=unresolved_fields(schema, options.pluralizes_in_english(dialect.version)),
+        unresolved=unresolved_fields(schema),
         populate_owner_field_for_static_group_auth=(dialect.version == "v2"
                                                     and options.populate_owner_field_for_static_group_auth),
+        searches={spec.query: spec for spec in searches},
+        functions=function_pipelines(schema),
         generic_iam_access=dialect.version == "v2" and options.generic_iam_access,
     )

@@ -1,16 +1,13 @@
 """Fields the schema declares but the emulator has no local resolver for, and why.
 
-Amplify attaches these resolvers to things the emulator does not run (yet): a Lambda function
-(``@function``), an HTTP endpoint (``@http``), AI services (``@predictions``), OpenSearch
-(``@searchable``'s ``searchX`` query), or a resolver written outside the schema (a custom field of
-Query/Mutation/Subscription gets its resolver from the project's ``resolvers/`` folder or a
-custom stack). Saying so at start, and answering such a field with an error naming the reason,
+Amplify attaches these resolvers to things the emulator does not run (yet): an HTTP endpoint (``@http``), AI services (``@predictions``), or a resolver
+written outside the schema (a custom field of Query/Mutation/Subscription gets its resolver from
+the project's ``resolvers/`` folder or a custom stack). Saying so at start, and answering such a field with an error naming the reason,
 replaces a silent ``null``.
 """
 
 from __future__ import annotations
 
-from emulator.transform.naming import camel_case, plural
 from emulator.transform.parse import ROOT_TYPES, FieldDef, ObjectDef, SourceSchema
 
 _CUSTOM = ("a custom field: Amplify attaches its resolver from the API's resolvers/ folder or a custom stack, "
@@ -18,9 +15,8 @@ _CUSTOM = ("a custom field: Amplify attaches its resolver from the API's resolve
 
 
 def _reason(obj: ObjectDef, source_field: FieldDef) -> str | None:
-    functions = [str(d.args.get("name")) for d in source_field.directives_named("function")]
-    if functions:
-        return f"@function({', '.join(functions)}): Lambda resolvers are not run by the emulator"
+    if source_field.directive("function") is not None:
+        return None  # served by the Lambda function runners (emulator.resolvers.functions)
     http = source_field.directive("http")
     if http is not None:
         return f"@http({http.args.get('method') or 'GET'} {http.args.get('url')}): HTTP resolvers are not run by the emulator"
@@ -33,7 +29,7 @@ def _reason(obj: ObjectDef, source_field: FieldDef) -> str | None:
     return None
 
 
-def unresolved_fields(schema: SourceSchema, improve_pluralization: bool) -> dict[tuple[str, str], str]:
+def unresolved_fields(schema: SourceSchema) -> dict[tuple[str, str], str]:
     """``(parent type, field) -> reason`` for every field no local resolver serves."""
     found: dict[tuple[str, str], str] = {}
     for obj in schema.objects.values():
@@ -41,10 +37,4 @@ def unresolved_fields(schema: SourceSchema, improve_pluralization: bool) -> dict
             reason = _reason(obj, source_field)
             if reason is not None:
                 found[(obj.name, source_field.name)] = reason
-        searchable = obj.directive("searchable") if obj.is_model else None
-        if searchable is not None:
-            queries = searchable.args.get("queries") or {}
-            name = queries.get("search") or camel_case(["search", plural(obj.name, improve_pluralization)])
-            found[("Query", name)] = (f"@searchable on {obj.name}: OpenSearch queries are not served by the emulator "
-                                      "(the field and its Searchable* types are left out of the schema)")
     return {key: found[key] for key in sorted(found, key=lambda k: (k[0] not in ROOT_TYPES, k))}
