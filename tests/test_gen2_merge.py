@@ -6,31 +6,16 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from emulator.client_config import client_api, update_amplify_outputs
 from emulator.gen2.merge import apply_gen2, gen2_project, gen2_root_for, refuse_unserved
-from emulator.gen2.model import FunctionAccess, Gen2Function, Gen2Project
+from emulator.gen2.model import FunctionAccess, Gen2Function
 from emulator.gen2.project import Gen2ProjectError
 from emulator.reload import watched_paths
 from emulator.settings import ConfigError, Settings, load_config
-
-SDL = "type Todo @model @auth(rules: [{allow: public, provider: apiKey}]) { content: String }"
-
-
-def make_project(root: Path, **changes: Any) -> Gen2Project:
-    (root / "amplify/data").mkdir(parents=True, exist_ok=True)
-    (root / "amplify/data/resource.ts").write_text("// a.schema(...)\n")
-    project = Gen2Project(
-        root=root, data_resource=root / "amplify/data/resource.ts", auth_resource=None, api_name="amplifyData",
-        sdl=SDL, authorization_modes={"defaultAuthorizationMode": "apiKey"}, has_auth=True, groups=("Admin",),
-        functions={}, lambda_functions={}, custom_handlers=(), function_access=(), database_engines=("dynamodb",),
-        model_introspection={"version": 1, "models": {"Todo": {"name": "Todo"}}}, model_introspection_error=None,
-        loader="fast", timings_ms={},
-    )
-    return replace(project, **changes)
+from tests.gen2_support import SDL, make_project
 
 
 def test_the_project_folder_its_amplify_folder_or_the_resource_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

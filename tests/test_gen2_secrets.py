@@ -8,27 +8,18 @@ from pathlib import Path
 import pytest
 
 from emulator.gen2.model import Gen2Function
-from emulator.gen2.project import Gen2ProjectError
-from emulator.gen2.secrets import SECRETS_FILE, function_secrets, read_secrets_file, secret_values
+from emulator.gen2.secrets import SECRETS_FILE, function_secrets, secret_values
 from emulator.settings import load_config
 
 
 def test_the_secrets_file_then_the_config(tmp_path: Path) -> None:
     (tmp_path / SECRETS_FILE).parent.mkdir(parents=True)
     (tmp_path / SECRETS_FILE).write_text('# local secrets\nAPI_TOKEN="from-file"\nexport OTHER = plain \n\nQUOTED=\'a b\'\n')
-    assert read_secrets_file(tmp_path / SECRETS_FILE) == {"API_TOKEN": "from-file", "OTHER": "plain", "QUOTED": "a b"}
     config = tmp_path / "appsync-emulator.toml"
     config.write_text('[gen2.secrets]\nAPI_TOKEN = "from-config"\n')
     values = secret_values(tmp_path, load_config(config).gen2_secrets)
     assert values == {"API_TOKEN": "from-config", "OTHER": "plain", "QUOTED": "a b"}
     assert secret_values(tmp_path / "elsewhere", {}) == {}
-
-
-def test_a_malformed_line_names_the_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "secrets.env"
-    path.write_text("GOOD=1\nno equals sign here\n")
-    with pytest.raises(Gen2ProjectError, match=r"secrets.env:2: expected NAME=value, got 'no equals sign here'"):
-        read_secrets_file(path)
 
 
 def test_a_function_gets_the_secrets_it_names_and_a_warning_for_missing_ones(

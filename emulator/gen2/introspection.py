@@ -15,7 +15,9 @@ import json
 import threading
 from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -49,8 +51,8 @@ class ModelIntrospection:
 
 
 def _s3_error(code: str, message: str, key: str, status: int) -> Response:
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message>'
-            f"<Key>{key}</Key><BucketName>{INTROSPECTION_BUCKET}</BucketName></Error>")
+    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{escape(message)}</Message>'
+            f"<Key>{escape(key)}</Key><BucketName>{INTROSPECTION_BUCKET}</BucketName></Error>")
     return Response(body, status_code=status, media_type="application/xml")
 
 
@@ -67,7 +69,5 @@ def introspection_response(source: ModelIntrospection | None, key: str) -> Respo
 
 async def serve_introspection(request: Request, source: ModelIntrospection | None) -> Response:
     """The route handler (the caller passes the current generation's source)."""
-    import anyio
-
     key = request.path_params.get("key", "")
     return await anyio.to_thread.run_sync(introspection_response, source, key)

@@ -4,8 +4,9 @@ On AWS, ``defineFunction({ environment: { API_TOKEN: secret('API_TOKEN') } })`` 
 in SSM (``ampx sandbox secret set API_TOKEN``) and the function reads it into ``API_TOKEN`` when it
 starts. Locally the values come from two places, the config winning key by key:
 
-* ``<project>/.amplify/secrets.env``: ``NAME=value`` lines (``#`` comments, optional quotes), in
-  the folder every Gen 2 project's ``.gitignore`` already keeps out of git;
+* ``<project>/.amplify/secrets.env``: ``NAME=value`` lines read as a Gen 1 function's ``.env``
+  (``#`` comments, ``export``, quotes), in the folder every Gen 2 project's ``.gitignore``
+  already keeps out of git;
 * ``[gen2.secrets]`` of ``appsync-emulator.toml``: ``NAME = "value"``.
 
 A secret with no local value is named at start (with where to put it) and its variable is left
@@ -18,35 +19,17 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+from emulator.amplify.functions import read_dotenv
 from emulator.gen2.model import Gen2Function
-from emulator.gen2.project import Gen2ProjectError
 
 SECRETS_FILE = Path(".amplify") / "secrets.env"
 _log = logging.getLogger("emulator.gen2")
 
 
-def read_secrets_file(path: Path) -> dict[str, str]:
-    """``NAME=value`` lines of ``path`` (absent file: none); a malformed line is a named error."""
-    if not path.is_file():
-        return {}
-    values: dict[str, str] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, separator, value = line.removeprefix("export ").partition("=")
-        if not separator or not name.strip():
-            raise Gen2ProjectError(f"{path}:{number}: expected NAME=value, got {raw.strip()!r}")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[name.strip()] = value
-    return values
-
-
 def secret_values(project_root: Path, configured: Mapping[str, str]) -> dict[str, str]:
     """Every local secret value: the project's secrets file, then the config's ``[gen2.secrets]``."""
-    return {**read_secrets_file(project_root / SECRETS_FILE), **configured}
+    path = project_root / SECRETS_FILE
+    return {**(read_dotenv(path) if path.is_file() else {}), **configured}
 
 
 def function_secrets(function: Gen2Function, values: Mapping[str, str], project_root: Path) -> dict[str, str]:
