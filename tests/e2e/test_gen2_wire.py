@@ -1,6 +1,7 @@
 """An Amplify Gen 2 project served over the wire: the example (examples/gen2-notes) as a user runs
-it, aws-amplify v6's ``client.models`` against it, Gen 2 model names in seed and export, the
-``token`` command in the project, and hot reload of ``amplify/data/resource.ts``.
+it, its function queries, aws-amplify v6's ``client.models`` against it (relations both ways), Gen 2
+model names in seed and export, the ``token`` command in the project, and hot reload of
+``amplify/data/resource.ts``.
 
 Node and the example's ``npm ci`` (kept between runs) come from ``tests/node_projects.py``.
 """
@@ -68,6 +69,28 @@ def test_the_example_serves_its_models_with_gen2_names(example: RunningEmulator)
     refused = example.graphql('mutation { createNote(input: {title: "anonymous"}) { id } }').json()
     assert refused["errors"][0]["errorType"] == "Unauthorized"
     assert example.dynamodb().scan(TableName="Profile-emulator-local")["Count"] == 2
+
+
+def test_the_examples_functions_answer_its_queries(example: RunningEmulator) -> None:
+    """wordCount: a TypeScript handler reading ``$amplify/env/word-count``; noteDigest: the Amplify data
+    client in the function, calling the API with the function's own IAM access (allow.resource), so it
+    sees every user's notes where each user sees only their own."""
+    counted = example.graphql('{ wordCount(text: "one two  three") { count unit } }').json()
+    assert counted == {"data": {"wordCount": {"count": 3, "unit": "words"}}}, counted
+    alice, bob = example.token("alice"), example.token("bob")
+    for token, title in ((alice, "alice's digest note"), (bob, "bob's digest note")):
+        made = example.graphql('mutation($t: String!) { createNote(input: {title: $t, done: true}) { id } }',
+                               {"t": title}, token=token).json()
+        assert "errors" not in made, made
+    own = example.graphql("{ listNotes { items { title } } }", token=alice).json()["data"]["listNotes"]["items"]
+    assert "bob's digest note" not in [n["title"] for n in own]
+    digest = example.graphql("{ noteDigest { total done titles } }", token=alice).json()
+    assert "errors" not in digest, digest
+    titles = digest["data"]["noteDigest"]["titles"]
+    assert {"alice's digest note", "bob's digest note"} <= set(titles)
+    assert digest["data"]["noteDigest"]["total"] == len(titles) and digest["data"]["noteDigest"]["done"] >= 2
+    refused = example.graphql("{ noteDigest { total } }").json()  # allow.authenticated(): not the API key
+    assert refused["errors"][0]["errorType"] == "Unauthorized"
 
 
 def test_amplify_outputs_match_what_ampx_writes(example: RunningEmulator, client_dir: Path) -> None:
