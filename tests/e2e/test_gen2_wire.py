@@ -149,7 +149,7 @@ def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> Non
     assert "errors" not in listed  # Admin may read every note (allow.group('Admin'))
 
 
-def test_hot_reload_follows_resource_ts(node: str, tmp_path: Path) -> None:
+def test_hot_reload_follows_resource_ts_and_function_code(node: str, tmp_path: Path) -> None:
     project = gen2_project_copy(GEN2_EXAMPLE, tmp_path / "app")
     server = start_emulator(project, data_dir=tmp_path / "data", extra_args=["--write-client-config", str(project)])
     try:
@@ -159,6 +159,11 @@ def test_hot_reload_follows_resource_ts(node: str, tmp_path: Path) -> None:
         eventually(lambda: "errors" not in server.graphql("{ listProfiles { items { website } } }").json(), timeout=60)
         outputs = json.loads((project / "amplify_outputs.json").read_text())
         assert "website" in outputs["data"]["model_introspection"]["models"]["Profile"]["fields"]
+        handler = project / "amplify/functions/word-count/handler.ts"
+        assert server.graphql('{ wordCount(text: "a") { unit } }').json()["data"]["wordCount"]["unit"] == "words"
+        handler.write_text(handler.read_text().replace("unit: env.UNIT", "unit: `${env.UNIT} (edited)`"))
+        eventually(lambda: server.graphql('{ wordCount(text: "a") { unit } }').json()["data"]["wordCount"]["unit"]
+                   == "words (edited)", timeout=60)  # the function's runner restarted on its new code
         resource.write_text(resource.read_text().replace("website: a.url(),", "website: a.url(,"))
         eventually(lambda: any("reload failed, still serving the previous API" in line for line in server.output), timeout=60)
         assert "errors" not in server.graphql("{ listProfiles { items { website } } }").json()
