@@ -43,6 +43,8 @@ from emulator.function_sources import (
     find_functions,
     function_environment,
 )
+from emulator.gen2.introspection import ROUTE as INTROSPECTION_ROUTE
+from emulator.gen2.introspection import ModelIntrospection, serve_introspection
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
@@ -227,6 +229,13 @@ async def _health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def _model_introspection(request: Request) -> Response:
+    """The S3 object Gen 2 functions read their data client's schema from (emulator.gen2.introspection)."""
+    state: AppState = request.app.state.emulator
+    source = state.settings.extra.get("gen2_introspection")
+    return await serve_introspection(request, source if isinstance(source, ModelIntrospection) else None)
+
+
 def realtime_deps(state: AppState) -> RealtimeDeps:
     return RealtimeDeps(
         authenticate=lambda request: state.auth.authenticate(request),
@@ -277,6 +286,7 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
             WebSocketRoute("/graphql/realtime", realtime),
             Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
             Route("/health", _health, methods=["GET"]),
+            Route(INTROSPECTION_ROUTE, _model_introspection, methods=["GET"]),
             Route("/", _root, methods=["GET", "POST"]),
             *explorer.routes(),
         ],
