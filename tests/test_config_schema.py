@@ -22,6 +22,7 @@ EXAMPLES: dict[str, str] = {
     "resolver_timeout_seconds": "5", "keep_alive_seconds": "5", "connection_init_timeout_seconds": "5",
     "query_depth_limit": "5", "resolver_count_limit": "5", "tls": "false", "loader": "\"fast\"",
     "jwks_url": "\"\"", "secrets": '{ API_TOKEN = "local-token" }',
+    "conflict_handler": '"LAMBDA"', "lambda_function": '"resolveConflict"',
 }
 
 
@@ -44,7 +45,7 @@ def every_key_config(folder: Path) -> Path:
 
 
 def _example(key: ConfigKey) -> str:
-    if key.type == "integer":
+    if key.type.split(" ")[0] == "integer":  # "integer", "integer (minutes)"
         return "1"
     return '"x"'
 
