@@ -134,6 +134,11 @@ class ModelOperations:
     sync: str | None = None  # DataStore's ``syncX`` query, when conflict detection is on
 
 
+#: the delta sync table every versioned model logs its writes in, named like a model table
+#: (``AmplifyDataStore-<api id>-<env>``)
+DELTA_SYNC_TABLE = "AmplifyDataStore"
+
+
 @dataclass(frozen=True)
 class SyncSpec:
     """DataStore conflict detection on a model: AppSync's versioned data source and ``SyncConfig``.

@@ -15,12 +15,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from emulator.apimodel import ApiModel, TransformerVersion
+from emulator.apimodel import DELTA_SYNC_TABLE, ApiModel, TransformerVersion
 from emulator.engine import list_table_names
 
 log = logging.getLogger("appsync_emulator.datastore")
 
-DELTA_SYNC_TABLE = "AmplifyDataStore"  # named like a model table: AmplifyDataStore-<api id>-<env>
 TTL_ATTRIBUTE = "_ttl"
 
 

@@ -17,12 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.apimodel import KeySpec, ModelSpec
+from emulator.apimodel import DELTA_SYNC_TABLE, KeySpec, ModelSpec
 from emulator.resolvers.context import FilterInput, ResolverContext
 from emulator.resolvers.filters import combine_and, compile_filter
 from emulator.resolvers.keys import SORT_OPERATORS, key_condition
 from emulator.resolvers.sync import DEFAULT_LIMIT, SyncRequest, reads_delta, run_sync
-from emulator.resolvers.versioning import DELTA_SYNC_TABLE
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from emulator.apimodel import ModelSpec
+from emulator.apimodel import DELTA_SYNC_TABLE, ModelSpec
 from emulator.errors import AppSyncError
 from emulator.resolvers.conflicts import Conflict, Resolution, resolve
 from emulator.resolvers.context import FilterInput, Item, ResolverContext
@@ -34,7 +34,6 @@ from emulator.resolvers.filters import combine_and, compile_filter
 from emulator.resolvers.keys import key_attributes
 from emulator.resolvers.values import AttributeValue, from_attribute, from_item, to_attribute, to_item
 
-DELTA_SYNC_TABLE = "AmplifyDataStore"
 METADATA = ("_version", "_deleted", "_lastChangedAt", "_ttl")
 MAX_ATTEMPTS = 10
 

@@ -11,9 +11,11 @@ from tests.resolvers_engine import Harness
 
 
 def dynamodb_source(api: Harness, model: str, custom: CustomResolvers | None = None) -> DynamoDBSource:
-    """The ``<Model>Table`` data source of ``model``, resolving table names as the emulator does."""
+    """The ``<Model>Table`` data source of ``model``, resolving table names (and versioning, for a model
+    with DataStore conflict detection) as the emulator does."""
     tables = table_names(api.api, api.table_name, custom or CustomResolvers())
-    return DynamoDBSource(f"{model}Table", api.table_name(model), tables)
+    table = api.table_name(model)
+    return DynamoDBSource(f"{model}Table", table, tables, tables.versioned.get(table))
 
 
 def s(value: str) -> dict[str, Any]:

@@ -177,7 +177,7 @@ def test_query_on_a_sorted_key_goes_backwards_and_scan_segments_cover_the_table(
         ({"operation": "PutItem", "key": key("x"),
           "condition": {"expression": "a = a", "conditionalCheckFailedHandler": {"strategy": "Custom", "lambdaArn": "arn"}}},
          "strategy 'Custom'"),
-        ({"operation": "Sync"}, "'Sync' operation"),
+        ({"operation": "Sync"}, "Sync requests can only be made to versioned DynamoDB data sources"),
         ({"operation": "GetItem", "key": key("x"), "version": "2020-01-01"}, "Unsupported version '2020-01-01'"),
         ({"operation": "PutItem", "key": key("x"), "attributeValues": {"deep": _nested(40)}}, "nested more than 32 levels"),
     ],

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from emulator.amplify.merge import apply_project
+from emulator.amplify.project import load_amplify_api
 from emulator.function_sources import (
     AUTHORIZER_FUNCTION,
     FunctionsError,
@@ -16,7 +18,7 @@ from emulator.function_sources import (
     function_environment,
 )
 from emulator.settings import IamCredential, LambdaSettings, Settings, load_config
-from emulator.transform import transform
+from emulator.transform import TransformOptions, transform
 from tests.functions_support import FUNCTIONS
 from tests.paths import ROOT
 
@@ -89,3 +91,16 @@ def test_functions_get_the_first_configured_key_pair_else_the_generated_one(tmp_
     configured = replace(settings, auth=replace(settings.auth, iam=replace(
         settings.auth.iam, credentials=(IamCredential("AKIDFIRST", "s1", "arn"), IamCredential("AKIDSECOND", "s2", "arn")))))
     assert function_environment(configured, api).credentials.access_key_id == "AKIDFIRST"
+
+
+def test_a_gen1_lambda_conflict_handler_named_with_its_env_suffix_is_the_projects_function(tmp_path: Path) -> None:
+    example = ROOT / "examples" / "datastore"
+    settings = apply_project(config(tmp_path, ""), load_amplify_api(example))
+    schema = (example / "amplify" / "backend" / "api" / "notesapp" / "schema.graphql").read_text()
+    api = transform(schema, TransformOptions(version="v2", datastore=settings.datastore))
+    function = api.models["Comment"].sync.lambda_function  # type: ignore[union-attr]
+    assert function == "commentConflictHandler-${env}"  # as transform.conf.json's LambdaConflictHandler.name says
+    spec = find_functions(settings, api).lookup(function)
+    assert spec.handler_file == (example / "amplify" / "backend" / "function" / "commentConflictHandler" / "src"
+                                 / "index.js").resolve()
+    assert spec.runtime == "node"

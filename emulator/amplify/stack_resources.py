@@ -216,7 +216,9 @@ class ResourceReader:
             if not table:
                 raise self.fail(name, "DynamoDBConfig.TableName is required")
             if config.get("Versioned") in (True, "true"):
-                self.warnings.append(f"{origin}: a versioned data source (DataStore conflict detection) runs unversioned")
+                self.warnings.append(f"{origin}: a versioned data source (DataStore conflict detection): its Sync "
+                                     "requests are served on a model's table with conflict detection, its writes "
+                                     "run unversioned")
             model = next((m for m, t in self.env.model_tables.items() if t == table), None)
             return DataSourceSpec(source_name, kind, origin, table=table, model=model)
         if kind == "AWS_LAMBDA":

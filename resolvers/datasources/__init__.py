@@ -20,6 +20,7 @@ from emulator.resolvers.datasources.registry import build_data_source, build_dat
 from emulator.resolvers.datasources.result import DataSourceResult
 from emulator.resolvers.datasources.sources import (
     DataSource,
+    DeltaSync,
     DynamoDBSource,
     HttpSource,
     InvocationType,
@@ -33,6 +34,7 @@ from emulator.resolvers.datasources.sources import (
 __all__ = [
     "DataSource",
     "DataSourceResult",
+    "DeltaSync",
     "DynamoDBSource",
     "HttpSource",
     "InvocationType",

@@ -3,7 +3,8 @@
 ``build_data_sources`` turns each ``DataSourceSpec`` into the object ``execute`` takes, wiring in
 what it needs to reach its backend; ``table_names`` is the one map from the table names request
 documents use to the emulator's tables (model tables under every spelling code written for the
-cloud uses, and the tables the project declares).
+cloud uses, and the tables the project declares) and which of them are versioned (a model's
+with DataStore conflict detection, whose delta sync table a ``Sync`` reads).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from emulator.apimodel import ApiModel
+from emulator.apimodel import DELTA_SYNC_TABLE, ApiModel
 from emulator.resolver_specs import CustomResolvers, DataSourceSpec
 from emulator.resolvers.datasources.sources import (
     DataSource,
+    DeltaSync,
     DynamoDBSource,
     HttpSource,
     LambdaInvoker,
@@ -27,6 +29,8 @@ from emulator.resolvers.datasources.sources import (
 
 def table_names(api: ApiModel, table_name: Callable[[str], str], custom: CustomResolvers) -> TableNames:
     model_tables = {model: table_name(model) for model in api.models}
+    versioned = {model_tables[name]: DeltaSync(table_name(DELTA_SYNC_TABLE), model.sync.delta_sync_table_ttl)
+                 for name, model in api.models.items() if model.sync is not None}
     aliases: dict[str, str] = {}
     for model, table in model_tables.items():
         aliases[f"{model}Table"] = table
@@ -36,7 +40,7 @@ def table_names(api: ApiModel, table_name: Callable[[str], str], custom: CustomR
     for spec in custom.data_sources.values():
         if spec.table:
             aliases.setdefault(spec.name, spec.table)
-    return TableNames(aliases=aliases, model_tables=model_tables)
+    return TableNames(aliases=aliases, model_tables=model_tables, versioned=versioned)
 
 
 def build_data_sources(
@@ -54,7 +58,8 @@ def build_data_source(
     spec: DataSourceSpec, tables: TableNames, *, invoker: LambdaInvoker | None = None, http_client: Any = None
 ) -> DataSource:
     if spec.kind == "AMAZON_DYNAMODB":
-        return DynamoDBSource(spec.name, tables.resolve(spec.table or spec.name), tables)
+        table = tables.resolve(spec.table or spec.name)
+        return DynamoDBSource(spec.name, table, tables, tables.versioned.get(table))
     if spec.kind == "AWS_LAMBDA":
         return LambdaSource(spec.name, spec.function_name or spec.name, invoker)
     if spec.kind == "HTTP":

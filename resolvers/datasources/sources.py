@@ -30,6 +30,15 @@ class LambdaInvoker(Protocol):
 
 
 @dataclass(frozen=True)
+class DeltaSync:
+    """What makes a DynamoDB data source versioned (AppSync's ``DeltaSyncConfig``): the delta sync
+    table its writes are logged in and how long it keeps them (minutes), which a ``Sync`` reads."""
+
+    table: str
+    ttl_minutes: int
+
+
+@dataclass(frozen=True)
 class TableNames:
     """Which emulator table a table name in a request document means.
 
@@ -41,6 +50,7 @@ class TableNames:
 
     aliases: Mapping[str, str] = field(default_factory=dict)  # name -> emulator table
     model_tables: Mapping[str, str] = field(default_factory=dict)  # model name -> emulator table
+    versioned: Mapping[str, DeltaSync] = field(default_factory=dict)  # emulator table -> its delta sync
 
     def resolve(self, name: str) -> str:
         if name in self.aliases:
@@ -56,9 +66,13 @@ _DEPLOYED_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)-[A-Za-z0-9]+-[A-Za-z0-9_]
 
 @dataclass(frozen=True)
 class DynamoDBSource:
+    """A DynamoDB data source; versioned (``delta_sync``) when its table is a model's with DataStore
+    conflict detection, as Amplify makes that model's data source."""
+
     name: str
     table: str  # the emulator table the data source is configured with
     tables: TableNames = field(default_factory=TableNames)
+    delta_sync: DeltaSync | None = None
     kind: Literal["AMAZON_DYNAMODB"] = "AMAZON_DYNAMODB"
 
 

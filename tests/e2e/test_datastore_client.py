@@ -2,11 +2,13 @@
 
 Two DataStore clients (Node, IndexedDB in memory) on examples/datastore, whose transform.conf.json
 turns conflict detection on: Note with AUTOMERGE (the project's handler), Task with
-OPTIMISTIC_CONCURRENCY. A client syncs existing items down, saves its changes up, sees the other
-client's changes through subscriptions, keeps working offline and catches up with a delta sync
-when back online; and when both changed the same item, the conflict is resolved as each handler
-says. The LAMBDA handler needs the Lambda function runners, which this server does not have yet
-(see README "DataStore"); it is tested at the resolver level (tests/test_resolvers_versioning.py).
+OPTIMISTIC_CONCURRENCY, Comment with LAMBDA (the project's Gen 1 function commentConflictHandler,
+run by the emulator's Node function runner). A client syncs existing items down, saves its changes
+up, sees the other client's changes through subscriptions, keeps working offline and catches up
+with a delta sync when back online; and when both changed the same item, the conflict is resolved
+as each handler says: merged by the server, handed to the client's own conflict handler, or
+settled by the function (its merged item reaches both clients; its REJECT reaches the client as
+a conflict).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def clients(node: str, server: RunningEmulator) -> Iterator[Any]:
 
 
 def server_item(server: RunningEmulator, model: str, item_id: str) -> dict[str, Any] | None:
-    fields = "id title content tags" if model == "Note" else "id name done"
+    fields = {"Note": "id title content tags", "Task": "id name done", "Comment": "id body locked resolvedBy"}[model]
     query = f'{{ get{model}(id: "{item_id}") {{ {fields} _version _deleted }} }}'
     return server.graphql(query).json()["data"][f"get{model}"]
 
@@ -155,3 +157,26 @@ def test_a_client_may_discard_its_change_and_take_the_servers(server: RunningEmu
     assert len(me.do("report")["conflicts"]) == 1
     assert server_item(server, "Task", task_id) == {"id": task_id, "name": "theirs", "done": None,
                                                     "_version": 2, "_deleted": None}
+
+
+def test_the_lambda_handler_settles_a_conflict_for_both_clients(server: RunningEmulator, clients: Any) -> None:
+    them, me, comment_id = conflicting_edits(server, clients, "Comment", {"body": "start"},
+                                             theirs={"body": "theirs"}, mine={"body": "mine"})
+    # commentConflictHandler keeps both bodies and marks the item it wrote
+    settled = {"body": "theirs + mine", "resolvedBy": "commentConflictHandler", "_version": 3}
+    eventually(lambda: (server_item(server, "Comment", comment_id) or {}).get("_version") == 3, timeout=30)
+    assert {k: server_item(server, "Comment", comment_id)[k] for k in settled} == settled  # type: ignore[index]
+    me.do("waitFor", model="Comment", id=comment_id, match=settled)
+    them.do("waitFor", model="Comment", id=comment_id, match=settled)
+    assert me.do("report")["conflicts"] == []  # the function settled it: the client never saw a conflict
+
+
+def test_the_lambda_handler_rejects_a_change_to_a_locked_item(server: RunningEmulator, clients: Any) -> None:
+    them, me, comment_id = conflicting_edits(server, clients, "Comment", {"body": "start"},
+                                             theirs={"locked": True}, mine={"body": "late edit"}, conflict="discard")
+    # REJECT: ConflictUnhandled with the server's item, which the client's handler keeps (DISCARD)
+    me.do("waitFor", model="Comment", id=comment_id, match={"body": "start", "locked": True, "_version": 2})
+    [conflict] = me.do("report")["conflicts"]
+    assert conflict["operation"] == "UPDATE" and conflict["remote"]["locked"] is True
+    assert server_item(server, "Comment", comment_id) == {"id": comment_id, "body": "start", "locked": True,
+                                                          "resolvedBy": None, "_version": 2, "_deleted": None}

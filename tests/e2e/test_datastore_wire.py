@@ -1,5 +1,6 @@
 """DataStore over the wire (issue 16): the example project (examples/datastore, conflict detection
-in its transform.conf.json: Note AUTOMERGE, Task OPTIMISTIC_CONCURRENCY) served as AppSync serves it.
+in its transform.conf.json: Note AUTOMERGE, Task OPTIMISTIC_CONCURRENCY, Comment LAMBDA) served as
+AppSync serves it.
 
 Versioned writes and their errors as a client sees them, soft deletes, base and delta ``syncX``,
 the delta sync table and TTL through the DynamoDB API, and subscriptions carrying the new fields.
@@ -45,7 +46,8 @@ def update_note(server: RunningEmulator, **values: Any) -> dict[str, Any]:
 
 def test_start_names_the_handlers_and_the_delta_table(server: RunningEmulator) -> None:
     output = "\n".join(server.output)
-    assert "DataStore conflict detection on 2 models (Note: AUTOMERGE, Task: OPTIMISTIC_CONCURRENCY)" in output
+    assert ("DataStore conflict detection on 3 models (Note: AUTOMERGE, Task: OPTIMISTIC_CONCURRENCY, "
+            "Comment: LAMBDA (commentConflictHandler-${env}))") in output
     assert "AmplifyDataStore-emulator-local" in output
 
 

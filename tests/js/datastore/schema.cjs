@@ -2,7 +2,7 @@
 
 /**
  * The DataStore model schema of examples/datastore (what `amplify codegen models` writes to
- * src/models/schema.js for its schema.graphql): Note and Task, public (API key) access.
+ * src/models/schema.js for its schema.graphql): Note, Task and Comment, public (API key) access.
  */
 const field = (name, type, { isRequired = false, isArray = false, isReadOnly = false } = {}) => ({
   name,
@@ -40,6 +40,11 @@ const schema = {
     Task: publicModel('Task', 'Tasks', {
       name: field('name', 'String', { isRequired: true }),
       done: field('done', 'Boolean'),
+    }),
+    Comment: publicModel('Comment', 'Comments', {
+      body: field('body', 'String', { isRequired: true }),
+      locked: field('locked', 'Boolean'),
+      resolvedBy: field('resolvedBy', 'String'),
     }),
   },
   enums: {},
