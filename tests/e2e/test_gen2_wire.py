@@ -180,7 +180,7 @@ def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> Non
     assert "errors" not in listed  # Admin may read every note (allow.group('Admin'))
 
 
-def test_hot_reload_follows_resource_ts_and_function_code(node: str, tmp_path: Path) -> None:
+def test_hot_reload_follows_resource_ts_function_and_handler_code(node: str, tmp_path: Path) -> None:
     project = gen2_project_copy(GEN2_EXAMPLE, tmp_path / "app")
     server = start_emulator(project, data_dir=tmp_path / "data", extra_args=["--write-client-config", str(project)])
     try:
@@ -195,6 +195,13 @@ def test_hot_reload_follows_resource_ts_and_function_code(node: str, tmp_path: P
         handler.write_text(handler.read_text().replace("unit: env.UNIT", "unit: `${env.UNIT} (edited)`"))
         eventually(lambda: server.graphql('{ wordCount(text: "a") { unit } }').json()["data"]["wordCount"]["unit"]
                    == "words (edited)", timeout=60)  # the function's runner restarted on its new code
+        custom = project / "amplify/data/my-notes-in-notebook.js"
+        mine = '{ myNotesInNotebook(notebookId: "none") { id } }'
+        alice = server.token("alice")
+        assert server.graphql(mine, token=alice).json() == {"data": {"myNotesInNotebook": []}}
+        custom.write_text(custom.read_text().replace("return ctx.result.items;", "util.error('edited', 'Edited');"))
+        eventually(lambda: [e["errorType"] for e in server.graphql(mine, token=alice).json().get("errors", [])]
+                   == ["Edited"], timeout=60)  # the custom handler's new code
         resource.write_text(resource.read_text().replace("website: a.url(),", "website: a.url(,"))
         eventually(lambda: any("reload failed, still serving the previous API" in line for line in server.output), timeout=60)
         assert "errors" not in server.graphql("{ listProfiles { items { website } } }").json()
