@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import httpx
 
@@ -26,8 +27,16 @@ QUERY = {"query": "{ listPosts(limit: 1) { items { id } } }"}
 API_KEY = "da2-blogexamplelocalkey000000"
 
 
-def one_start() -> tuple[float, float]:
-    """(seconds from spawn to the first answered query, the server's own "Ready in")."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and of the children it has waited for (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime, cutime, cstime = (int(value) for value in fields[11:15])
+    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+
+
+def one_start() -> tuple[float, float, float]:
+    """(seconds from spawn to the first answered query, the server's own "Ready in", the CPU
+    seconds the server had used when it answered)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as data_dir:
         command = [sys.executable, "-m", "emulator", "serve", str(SCHEMA), "--config",
@@ -38,6 +47,7 @@ def one_start() -> tuple[float, float]:
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
             answered = first_answer(port, process, started)
+            cpu = cpu_seconds(process.pid)
             process.terminate()
             output, _ = process.communicate(timeout=15)
         finally:
@@ -45,7 +55,7 @@ def one_start() -> tuple[float, float]:
                 process.kill()
                 process.wait()
     ready = re.search(r"Ready in ([\d.]+)s", output)
-    return answered, float(ready[1]) if ready else float("nan")
+    return answered, float(ready[1]) if ready else float("nan"), cpu
 
 
 def first_answer(port: int, process: subprocess.Popen[str], started: float,

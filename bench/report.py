@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import functions
+from bench import functions, gen2_start
 from bench.fanout import FanoutFigures, MemoryFigures
 from bench.http_latency import OperationFigures
 from bench.png import BLUE, GREY, ORANGE, Panel, Series, write_chart
@@ -36,6 +36,7 @@ class Results:
     memory: MemoryFigures | None = None
     search: SearchFigures | None = None
     functions: functions.FunctionFigures | None = None
+    gen2: gen2_start.Gen2Figures | None = None
     appendix: dict[str, str] = field(default_factory=dict)
 
 
@@ -52,6 +53,8 @@ def render(results: Results, chart: str) -> str:
     lines += _cold_start(results) + _http(results) + _sizes(results) + _fanout(results) + _search(results)
     if results.functions is not None:
         lines += functions.section(results.functions)
+    if results.gen2 is not None:
+        lines += gen2_start.section(results.gen2)
     for title, text in results.appendix.items():
         lines += ["", f"## {title}", "", "```", text.rstrip(), "```"]
     return "\n".join(lines) + "\n"
@@ -81,6 +84,8 @@ def _targets(results: Results) -> list[str]:
                     f"{_verdict(results.memory.idle_mib <= IDLE_RSS_TARGET_MIB)} |")
     if results.functions is not None:
         rows += functions.targets(results.functions)
+    if results.gen2 is not None:
+        rows += gen2_start.targets(results.gen2)
     return rows
 
 

@@ -2,7 +2,7 @@
 
     python -m bench                  # everything, full size (about 10 minutes on 2 cores)
     python -m bench --quick          # fewer rounds and iterations, for a smoke run
-    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, search, auth, js, functions, custom
+    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, search, auth, js, functions, custom, gen2
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -15,12 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coldstart, fanout, functions, http_latency, search, table_size
+from bench import coldstart, fanout, functions, gen2_start, http_latency, search, table_size
 from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "fanout", "search", "auth", "js", "functions", "custom")
+SECTIONS = ("cold", "http", "sizes", "fanout", "search", "auth", "js", "functions", "custom", "gen2")
 
 
 def _script_figures(script: str, iterations: int) -> str:
@@ -72,6 +72,12 @@ def main(argv: list[str] | None = None) -> None:
         print("custom resolver cost…", flush=True)
         results.appendix["Custom resolvers: added per request over the data-source call (bench/custom_resolver_cost.py)"] = (
             _script_figures("custom_resolver_cost.py", 300 if args.quick else 2000))
+    if "gen2" in only:
+        if (gen2_start.EXAMPLE / "node_modules").is_dir():
+            print("Amplify Gen 2 start…", flush=True)
+            results.gen2 = gen2_start.run(3 if args.quick else 5)
+        else:
+            print(f"Amplify Gen 2 start skipped: run `npm ci` in {gen2_start.EXAMPLE}", flush=True)
     chart(results, args.chart)
     args.out.write_text(render(results, args.chart.relative_to(args.out.parent).as_posix()), encoding="utf-8")
     print(f"wrote {args.out} and {args.chart}")

@@ -59,6 +59,7 @@ def test_goldens_cover_what_the_issue_lists() -> None:
     sdl = "\n".join((GOLDEN / case / "transform.graphql").read_text() for case in CASES)
     for construct in ("@hasMany(references:", "@hasOne(references:", "@belongsTo(references:", "provider: identityPool",
                       "allow: public, provider: identityPool", "allow: private, provider: identityPool",
+                      "allow: private, provider: oidc", "allow: owner, provider: oidc",
                       "allow: custom", "groupsField:", "ownerField:", "invocationType: Event", "@function(name:",
                       "@index(", "@primaryKey", "@aws_subscribe"):
         assert construct in sdl, construct

@@ -1,5 +1,6 @@
 """An Amplify Gen 2 project served over the wire: the example (examples/gen2-notes) as a user runs
-it, its function queries, aws-amplify v6's ``client.models`` against it (relations both ways), Gen 2
+it, its function queries and its custom handler, aws-amplify v6's ``client.models`` and
+``client.queries`` against it (relations both ways), Gen 2
 model names in seed and export, the ``token`` command in the project, and hot reload of
 ``amplify/data/resource.ts``.
 
@@ -93,6 +94,31 @@ def test_the_examples_functions_answer_its_queries(example: RunningEmulator) -> 
     assert refused["errors"][0]["errorType"] == "Unauthorized"
 
 
+def test_the_examples_custom_handler_queries_the_relations_index(example: RunningEmulator) -> None:
+    """myNotesInNotebook: ``a.handler.custom`` on the Note table (amplify/data/my-notes-in-notebook.js),
+    a Query on ``gsi-Notebook.notes`` keeping the caller's notes; the returned notes still resolve
+    their relation and owner field, and the query's own rule (allow.authenticated()) is checked first."""
+    alice, bob = example.token("alice"), example.token("bob")
+    book = example.graphql('mutation { createNotebook(input: {name: "Ideas"}) { id } }', token=alice).json()
+    book_id = book["data"]["createNotebook"]["id"]
+    create = "mutation($t: String!, $b: ID) { createNote(input: {title: $t, notebookId: $b}) { id } }"
+    for token, title, notebook in ((alice, "in ideas 1", book_id), (alice, "in ideas 2", book_id),
+                                   (bob, "bob in ideas", book_id), (alice, "elsewhere", None)):
+        assert "errors" not in example.graphql(create, {"t": title, "b": notebook}, token=token).json()
+    query = "query($b: ID!) { myNotesInNotebook(notebookId: $b) { title owner notebook { name } } }"
+    mine = example.graphql(query, {"b": book_id}, token=alice).json()
+    assert "errors" not in mine, mine
+    assert sorted(mine["data"]["myNotesInNotebook"], key=lambda note: note["title"]) == [
+        {"title": "in ideas 1", "owner": "alice", "notebook": {"name": "Ideas"}},
+        {"title": "in ideas 2", "owner": "alice", "notebook": {"name": "Ideas"}}]
+    bobs = example.graphql("query($b: ID!) { myNotesInNotebook(notebookId: $b) { title } }", {"b": book_id}, token=bob).json()
+    assert bobs == {"data": {"myNotesInNotebook": [{"title": "bob in ideas"}]}}
+    assert example.graphql(query, {"b": "no-such-notebook"}, token=alice).json() == {"data": {"myNotesInNotebook": []}}
+    refused = example.graphql(query, {"b": book_id}).json()  # the API key: not a rule of this query
+    assert refused["data"] == {"myNotesInNotebook": None}
+    assert refused["errors"][0]["message"] == "Not Authorized to access myNotesInNotebook on type Query"
+
+
 def test_amplify_outputs_match_what_ampx_writes(example: RunningEmulator, client_dir: Path) -> None:
     outputs = json.loads((client_dir / "amplify_outputs.json").read_text())
     data = outputs["data"]
@@ -127,6 +153,11 @@ def test_amplify_v6_client_models_work_against_the_example(node: str, example: R
     assert with_notes["name"] == book and sorted(n["title"] for n in with_notes["notes"]) == ["first", "second"]
     assert report["noteWithNotebook"]["notebook"] == {"name": book}
     assert report["lazyNotes"] == ["first", "second"] and report["lazyNotebook"] == book
+    assert report["wordCount"] == {"count": 2, "unit": "words"}
+    notebook_id = report["notebookWithNotes"]["notes"][0]["notebookId"]
+    assert sorted(report["myNotesInNotebook"], key=lambda note: note["title"]) == [
+        {"title": "first", "owner": "carol", "notebookId": notebook_id},
+        {"title": "second", "owner": "carol", "notebookId": notebook_id}]
 
 
 def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> None:
@@ -149,7 +180,7 @@ def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> Non
     assert "errors" not in listed  # Admin may read every note (allow.group('Admin'))
 
 
-def test_hot_reload_follows_resource_ts_and_function_code(node: str, tmp_path: Path) -> None:
+def test_hot_reload_follows_resource_ts_function_and_handler_code(node: str, tmp_path: Path) -> None:
     project = gen2_project_copy(GEN2_EXAMPLE, tmp_path / "app")
     server = start_emulator(project, data_dir=tmp_path / "data", extra_args=["--write-client-config", str(project)])
     try:
@@ -164,6 +195,13 @@ def test_hot_reload_follows_resource_ts_and_function_code(node: str, tmp_path: P
         handler.write_text(handler.read_text().replace("unit: env.UNIT", "unit: `${env.UNIT} (edited)`"))
         eventually(lambda: server.graphql('{ wordCount(text: "a") { unit } }').json()["data"]["wordCount"]["unit"]
                    == "words (edited)", timeout=60)  # the function's runner restarted on its new code
+        custom = project / "amplify/data/my-notes-in-notebook.js"
+        mine = '{ myNotesInNotebook(notebookId: "none") { id } }'
+        alice = server.token("alice")
+        assert server.graphql(mine, token=alice).json() == {"data": {"myNotesInNotebook": []}}
+        custom.write_text(custom.read_text().replace("return ctx.result.items;", "util.error('edited', 'Edited');"))
+        eventually(lambda: [e["errorType"] for e in server.graphql(mine, token=alice).json().get("errors", [])]
+                   == ["Edited"], timeout=60)  # the custom handler's new code
         resource.write_text(resource.read_text().replace("website: a.url(),", "website: a.url(,"))
         eventually(lambda: any("reload failed, still serving the previous API" in line for line in server.output), timeout=60)
         assert "errors" not in server.graphql("{ listProfiles { items { website } } }").json()

@@ -7,7 +7,8 @@
  * schema match what the cloud would give. Runs client.models.<Model>.create / get / list / update /
  * delete / onCreate / observeQuery and a secondary-index query, on an API-key model and an owner
  * model (user pool token in APPSYNC_AUTH_TOKEN), then reads the Notebook/Note relationship both
- * ways (selection sets and the lazy loaders), and prints one JSON line (lib/common.cjs).
+ * ways (selection sets and the lazy loaders), calls the custom queries with client.queries (a
+ * function's and a custom handler's), and prints one JSON line (lib/common.cjs).
  */
 import fs from 'node:fs';
 
@@ -111,6 +112,13 @@ await common.runScenario('amplify-gen2', 'models', async (report) => {
   const plainNotebook = dataOf(await client.models.Notebook.get({ id: notebook.id }, userPool), 'Notebook.get');
   report.lazyNotes = dataOf(await plainNotebook.notes(userPool), 'notebook.notes()').map((note) => note.title).sort();
   report.lazyNotebook = dataOf(await inBook[0].notebook(userPool), 'note.notebook()').name;
+
+  // custom queries: a function (API key, the default mode) and a custom handler (user pool)
+  report.wordCount = dataOf(await client.queries.wordCount({ text: 'local first' }), 'queries.wordCount');
+  report.myNotesInNotebook = dataOf(
+    await client.queries.myNotesInNotebook({ notebookId: notebook.id }, userPool),
+    'queries.myNotesInNotebook',
+  ).map((note) => ({ title: note.title, owner: note.owner, notebookId: note.notebookId }));
   report.mutation = report.create;
   report.query = report.get;
 });

@@ -5,9 +5,10 @@ import { wordCount } from '../functions/word-count/resource';
 /**
  * Notebooks holding notes (a hasMany/belongsTo relationship), notes with owner and group rules,
  * public profiles with a custom identifier, a secondary index with its own query field, an enum,
- * and two queries served by functions: `wordCount` (a TypeScript handler reading its environment
+ * two queries served by functions: `wordCount` (a TypeScript handler reading its environment
  * through `$amplify/env`) and `noteDigest` (a handler calling this API with the Amplify data
- * client and its own IAM access). Served locally by `appsync-emulator serve`.
+ * client and its own IAM access), and `myNotesInNotebook`, a custom handler (APPSYNC_JS on the Note
+ * table) querying the relationship's index. Served locally by `appsync-emulator serve`.
  */
 const schema = a
   .schema({
@@ -50,6 +51,12 @@ const schema = a
       .query()
       .returns(a.ref('NoteDigest'))
       .handler(a.handler.function(noteDigest))
+      .authorization((allow) => [allow.authenticated()]),
+    myNotesInNotebook: a
+      .query()
+      .arguments({ notebookId: a.id().required() })
+      .returns(a.ref('Note').array())
+      .handler(a.handler.custom({ dataSource: a.ref('Note'), entry: './my-notes-in-notebook.js' }))
       .authorization((allow) => [allow.authenticated()]),
   })
   .authorization((allow) => [allow.resource(noteDigest).to(['query'])]);
