@@ -1,0 +1,157 @@
+"""One sorted view of a table's items, in exactly the order moto's Query and Scan loops read them.
+
+moto sorts the candidates of every Query and Scan by comparing ``DynamoType`` values, which
+compare their ``cast_value`` (``str`` for S, ``Decimal`` for N, the base64 text for B). An
+``Ordering`` keeps the items of one such order in a ``SortedKeyList`` keyed by the tuple of those
+values for its sort attributes. Every sort includes the table's primary key, so no two items of
+an ordering share a key, and a search probe (a tuple of values, possibly ending in ``TOP``) is
+only ever compared with keys, never with items.
+
+An item belongs to an ordering when it has every attribute in ``Signature.members`` (an index
+holds only items with all of its key attributes: sparse indexes). A member whose sort value is
+not of the declared key type (moto stores such items; DynamoDB rejects them) cannot be placed in
+a total order; it is counted in ``unorderable`` and the ordering is not used while any exists:
+the reads then take moto's own path, which behaves as stock moto does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from sortedcontainers import SortedKeyList
+
+
+class IndexDesync(Exception):
+    """An entry that should be in an ordering is not: the index no longer matches the items."""
+
+
+class _Extreme:
+    """A probe value that sorts above every stored value (``TOP``), or below (``BOTTOM``)."""
+
+    __slots__ = ("_above",)
+
+    def __init__(self, above: bool) -> None:
+        self._above = above
+
+    def __lt__(self, other: object) -> bool:
+        return not self._above and other is not self
+
+    def __le__(self, other: object) -> bool:
+        return not self._above or other is self
+
+    def __gt__(self, other: object) -> bool:
+        return self._above and other is not self
+
+    def __ge__(self, other: object) -> bool:
+        return self._above or other is self
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return "TOP" if self._above else "BOTTOM"
+
+
+TOP = _Extreme(above=True)
+BOTTOM = _Extreme(above=False)
+_UNORDERABLE = object()
+
+
+def key_value(value: DynamoType | None, declared: str) -> Any:
+    """The value moto compares ``value`` by, or ``_UNORDERABLE`` when it is not of the declared
+    key type (S, N or B) and so cannot share one total order with the others."""
+    if value is None or value.type != declared:
+        return _UNORDERABLE
+    raw = value.value
+    if declared == "N":
+        try:
+            number = Decimal(raw)
+        except (InvalidOperation, TypeError, ValueError):
+            return _UNORDERABLE
+        return number if number.is_finite() else _UNORDERABLE
+    return raw if isinstance(raw, str) else _UNORDERABLE
+
+
+def is_orderable(value: Any) -> bool:
+    return value is not _UNORDERABLE
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Which items an ordering holds and how it sorts them.
+
+    ``members``: attributes an item must have to be in it (an index's key attributes; empty
+    for the table's own ordering). ``sort``: (attribute, declared key type) pairs in the order
+    moto compares them, without repeats (a repeated attribute never decides a comparison).
+    """
+
+    members: tuple[str, ...]
+    sort: tuple[tuple[str, str], ...]
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.sort)
+
+
+class Ordering:
+    """The items of one signature, sorted; maintained by ``add``/``remove`` on every write."""
+
+    def __init__(self, signature: Signature, items: Iterable[Item]) -> None:
+        self.signature = signature
+        self.unorderable = 0
+        members = []
+        for item in items:
+            key = self.key(item)
+            if key is _UNORDERABLE:
+                self.unorderable += 1
+            elif key is not None:
+                members.append(item)
+        self.entries = SortedKeyList(members, key=self.key)
+
+    @property
+    def usable(self) -> bool:
+        return self.unorderable == 0
+
+    def key(self, item: Item) -> Any:
+        """The item's sort values; None for a non-member, ``_UNORDERABLE`` for a bad key type."""
+        attrs = item.attrs
+        for name in self.signature.members:
+            if name not in attrs:
+                return None
+        values = []
+        for name, declared in self.signature.sort:
+            value = key_value(attrs.get(name), declared)
+            if value is _UNORDERABLE:
+                return _UNORDERABLE
+            values.append(value)
+        return tuple(values)
+
+    def add(self, item: Item) -> None:
+        key = self.key(item)
+        if key is _UNORDERABLE:
+            self.unorderable += 1
+        elif key is not None:
+            self.entries.add(item)
+
+    def remove(self, item: Item) -> None:
+        key = self.key(item)
+        if key is _UNORDERABLE:
+            self.unorderable -= 1
+        elif key is not None:
+            try:
+                self.entries.remove(item)
+            except ValueError as exc:
+                raise IndexDesync(f"no entry for {key!r}") from exc
+
+    def items(self) -> list[Item]:
+        """Every member, in order (what moto's ``all_items`` sorts the table into)."""
+        return list(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
