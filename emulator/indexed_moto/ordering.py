@@ -1,7 +1,7 @@
 """One sorted view of a table's items, in exactly the order moto's Query and Scan loops read them.
 
 moto sorts the candidates of every Query and Scan by comparing ``DynamoType`` values, which
-compare their ``cast_value`` (``str`` for S, ``Decimal`` for N, the base64 text for B). An
+compare their ``cast_value`` (``str`` for S, ``Decimal`` for N, ``bytes`` for B). An
 ``Ordering`` keeps the items of one such order in a ``SortedKeyList`` keyed by the tuple of those
 values for its sort attributes. Every sort includes the table's primary key, so no two items of
 an ordering share a key, and a search probe (a tuple of values, possibly ending in ``TOP``) is
@@ -75,7 +75,8 @@ def key_value(value: DynamoType | None, declared: str) -> Any:
         except (InvalidOperation, TypeError, ValueError):
             return _UNORDERABLE
         return number if number.is_finite() else _UNORDERABLE
-    return raw if isinstance(raw, str) else _UNORDERABLE
+    expected = bytes if declared == "B" else str
+    return raw if isinstance(raw, expected) else _UNORDERABLE
 
 
 def is_orderable(value: Any) -> bool:

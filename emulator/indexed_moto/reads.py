@@ -114,13 +114,17 @@ def make_scan(stock: Callable[..., Any]) -> Callable[..., Any]:
     return scan
 
 
-def all_items(self: Table) -> list[Item]:
-    """Every item in moto's order, from the table's ordering instead of sorting the table."""
-    with ENGINE_LOCK:
-        return index_of(self).primary.items()
+def make_all_items(stock: Callable[..., Any]) -> Callable[..., Any]:
+    def all_items(self: Table) -> list[Item]:
+        """Every item in moto's order, from the table's ordering instead of sorting the table."""
+        with ENGINE_LOCK:
+            primary = index_of(self).primary
+            return primary.items() if primary.usable else stock(self)
+
+    return all_items
 
 
 def has_idx_items(self: Table, index_name: str) -> list[Item]:
     """The items with every key attribute of an index (moto's Scan sorts them afterwards)."""
     names = {key["AttributeName"] for key in self.get_index(index_name).schema}
-    return [item for item in all_items(self) if names.issubset(item.attrs)]
+    return [item for item in self.all_items() if names.issubset(item.attrs)]

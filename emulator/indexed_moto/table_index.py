@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import GlobalSecondaryIndex, SecondaryIndex, Table
@@ -32,24 +32,10 @@ def _dedupe(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _declared_types(table: Table) -> dict[str, str]:
-    types = {definition["AttributeName"]: definition["AttributeType"] for definition in table.attr}
-    types[table.hash_key_attr] = table.hash_key_type
-    if table.range_key_attr:
-        types[table.range_key_attr] = table.range_key_type or ""
-    return types
-
-
-def _signature(table: Table, members: list[str], sort_names: list[str]) -> Signature | None:
-    types = _declared_types(table)
-    if any(types.get(name) not in ("S", "N", "B") for name in sort_names):
-        return None  # a key attribute without a usable declared type: moto's own path
-    return Signature(tuple(members), tuple((name, types[name]) for name in _dedupe(sort_names)))
-
-
 def primary_signature(table: Table) -> Signature:
     names = [table.hash_key_attr] + ([table.range_key_attr] if table.range_key_attr else [])
-    return Signature((), tuple((name, _declared_types(table)[name]) for name in names))
+    types = {table.hash_key_attr: table.hash_key_type, table.range_key_attr: table.range_key_type}
+    return Signature((), tuple((name, types[name] or "") for name in names))
 
 
 def index_keys(index: SecondaryIndex) -> tuple[str, str | None] | None:
@@ -62,7 +48,7 @@ def index_keys(index: SecondaryIndex) -> tuple[str, str | None] | None:
     return hashes[0], (ranges[0] if ranges else None)
 
 
-def query_signature(table: Table, index: SecondaryIndex) -> Signature | None:
+def query_signature(table: Table, index: SecondaryIndex, types: Callable[[str], str]) -> Signature | None:
     """The order moto's ``Table.query`` sorts an index's items in (``_generate_attr_to_sort_by``
     over the hash and range attributes it builds for that index)."""
     keys = index_keys(index)
@@ -76,10 +62,10 @@ def query_signature(table: Table, index: SecondaryIndex) -> Signature | None:
     else:
         range_attrs = [table.hash_key_attr, table.range_key_attr]
     names = table._generate_attr_to_sort_by([index_hash, table.hash_key_attr], range_attrs)  # noqa: SLF001
-    return _signature(table, [index_hash] + ([index_range] if index_range else []), names)
+    return _signature([index_hash] + ([index_range] if index_range else []), names, types)
 
 
-def scan_signature(table: Table, index: SecondaryIndex) -> Signature | None:
+def scan_signature(table: Table, index: SecondaryIndex, types: Callable[[str], str]) -> Signature | None:
     """The order moto's ``Table.scan`` sorts an index's items in."""
     keys = index_keys(index)
     if keys is None:
@@ -87,15 +73,43 @@ def scan_signature(table: Table, index: SecondaryIndex) -> Signature | None:
     index_hash, index_range = keys
     range_attrs = [index_range, table.range_key_attr] if index_range else [table.range_key_attr]
     names = table._generate_attr_to_sort_by([index_hash, table.hash_key_attr], range_attrs)  # noqa: SLF001
-    return _signature(table, [index_hash] + ([index_range] if index_range else []), names)
+    return _signature([index_hash] + ([index_range] if index_range else []), names, types)
+
+
+def _signature(members: list[str], sort_names: list[str], types: Callable[[str], str]) -> Signature:
+    return Signature(tuple(members), tuple((name, types(name)) for name in _dedupe(sort_names)))
 
 
 class TableIndex:
     """The orderings of one table; ``primary`` holds every item."""
 
     def __init__(self, table: Table, primary: Ordering | None = None) -> None:
+        self.table = weakref.ref(table)
         self.primary = primary or Ordering(primary_signature(table), _stored_items(table))
         self.secondary: dict[Signature, Ordering] = {}
+        self._inferred: dict[str, str] = {}
+
+    def attribute_type(self, name: str) -> str:
+        """An index key attribute's type: as declared, else as stored. moto's UpdateTable replaces
+        the table's AttributeDefinitions with the ones it was given, so the types of earlier
+        indexes may no longer be declared; then the first stored value's type stands (values of
+        another type make the ordering unusable, never wrong)."""
+        table = self.table()
+        declared = {a["AttributeName"]: a["AttributeType"] for a in table.attr} if table is not None else {}
+        if name in declared:
+            return declared[name]
+        if name not in self._inferred:
+            found = next((item.attrs[name].type for item in self.primary.items() if name in item.attrs), "S")
+            self._inferred[name] = found
+        return self._inferred[name]
+
+    def query_signature(self, index: SecondaryIndex) -> Signature | None:
+        table = self.table()
+        return query_signature(table, index, self.attribute_type) if table is not None else None
+
+    def scan_signature(self, index: SecondaryIndex) -> Signature | None:
+        table = self.table()
+        return scan_signature(table, index, self.attribute_type) if table is not None else None
 
     def ordering(self, signature: Signature) -> Ordering:
         """The ordering for ``signature``, built from the table's items on first use."""
@@ -142,6 +156,7 @@ def forget_secondary(table: Table) -> None:
     found = _INDEXES.get(table)
     if found is not None:
         found.secondary.clear()
+        found._inferred.clear()  # noqa: SLF001
 
 
 def replace_item(table: Table, old: Item | None, new: Item | None) -> None:

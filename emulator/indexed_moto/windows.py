@@ -22,7 +22,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 
 from emulator.indexed_moto.ordering import TOP, Ordering, is_orderable, key_value
-from emulator.indexed_moto.table_index import index_of, query_signature, scan_signature
+from emulator.indexed_moto.table_index import index_of
 
 _RANGE_COMPARISONS = {"=", "<", "<=", ">", ">=", "BETWEEN", "BEGINS_WITH"}
 
@@ -105,10 +105,11 @@ def query_window(table: Table, shape: QueryShape) -> Window | None:
         partition = shape.hash_key
     else:
         index = {i.name: i for i in table.all_indexes()}.get(shape.index_name)
-        signature = query_signature(table, index) if index is not None else None
+        table_index = index_of(table)
+        signature = table_index.query_signature(index) if index is not None else None
         if signature is None:
             return None
-        ordering = index_of(table).ordering(signature)
+        ordering = table_index.ordering(signature)
         partition_attr = signature.members[0]
         range_attr = signature.members[1] if len(signature.members) > 1 else None
         if [name for name, _ in shape.hash_key_conditions] != [partition_attr]:
@@ -216,14 +217,17 @@ def scan_window(table: Table, index_name: str | None, start_key: dict[str, Any] 
     """The window of a Scan, or None for moto's own path."""
     if not _valid_limit(limit):
         return None
+    if segments != (None, None) and table.hash_key_type != "S" and table.hash_key_type != "N":
+        return None  # moto cannot hash a binary key into a segment (HTTP 500): left to moto
     if index_name is None:
         ordering = index_of(table).primary
     else:
         index = {i.name: i for i in table.all_indexes()}.get(index_name)
-        signature = scan_signature(table, index) if index is not None else None
+        table_index = index_of(table)
+        signature = table_index.scan_signature(index) if index is not None else None
         if signature is None:
             return None
-        ordering = index_of(table).ordering(signature)
+        ordering = table_index.ordering(signature)
     start = _start_values(ordering, start_key)
     if not ordering.usable or start is False:
         return None

@@ -50,12 +50,15 @@ class UndoLog:
     streams: dict[int, tuple[Table, int]] = field(default_factory=dict)
     _seen: set[tuple[int, Key]] = field(default_factory=set)
 
+    def before_write(self, table: Table) -> None:
+        """Note the table's stream length before the transaction first writes to it."""
+        if table.stream_shard is not None and id(table) not in self.streams:
+            self.streams[id(table)] = (table, len(table.stream_shard.items))
+
     def record(self, table: Table, key: Key, old: Item | None) -> None:
         if (id(table), key) not in self._seen:
             self._seen.add((id(table), key))
             self.items.append((table, key, old))
-        if table.stream_shard is not None and id(table) not in self.streams:
-            self.streams[id(table)] = (table, len(table.stream_shard.items))
 
     def undo(self) -> None:
         for table, key, old in reversed(self.items):
@@ -96,6 +99,12 @@ def _store(table: Table, key: Key, item: Item | None) -> None:
         table.items[hash_key][range_key] = item
 
 
+def _before_write(table: Table) -> None:
+    index_of(table)  # built from the items as they are before this write
+    if _STATE.undo is not None:
+        _STATE.undo.before_write(table)
+
+
 def _after_write(table: Table, key: Key, old: Item | None) -> None:
     new = stored_item(table, *key)
     if new is old:
@@ -119,7 +128,7 @@ def make_put_item(stock: Callable[..., Any]) -> Callable[..., Any]:
         if _STATE.updating:
             return stock(self, item_attrs, *args, **kwargs)
         with ENGINE_LOCK:
-            index_of(self)  # built from the items as they are before this write
+            _before_write(self)
             key = _key_of_item(self, item_attrs)
             old = stored_item(self, *key) if key else None
             try:
@@ -138,7 +147,7 @@ def make_delete_item(stock: Callable[..., Any]) -> Callable[..., Any]:
         if _STATE.updating:
             return stock(self, hash_key, range_key)
         with ENGINE_LOCK:
-            index_of(self)
+            _before_write(self)
             key = (hash_key, range_key)
             old = stored_item(self, *key)
             try:
@@ -170,7 +179,7 @@ def make_update_item(stock: Callable[..., Any]) -> Callable[..., Any]:
         with ENGINE_LOCK:
             table, located = _locate(self, table_name, key)
             if table is not None:
-                index_of(table)
+                _before_write(table)
             old = stored_item(table, *located) if table is not None and located else None
             if old is not None:
                 _store(table, located, copy.deepcopy(old))  # moto changes this copy in place
