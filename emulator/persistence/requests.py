@@ -108,8 +108,10 @@ def call_wsgi(app: WsgiApp, environ: dict[str, Any]) -> WsgiResponse:
     """
     try:
         return _run(app, environ)
-    except Exception:
-        log.exception("the DynamoDB engine failed on a %s request", environ.get("HTTP_X_AMZ_TARGET", "?"))
+    except Exception as exc:
+        log.warning("the DynamoDB engine failed on a %s request (HTTP 500): %s: %s",
+                    environ.get("HTTP_X_AMZ_TARGET", "?"), type(exc).__name__, exc)
+        log.debug("engine failure", exc_info=True)
         return _run(InternalServerError(), environ)
 
 

@@ -109,8 +109,15 @@ def _load_snapshot(path: Path) -> tuple[int, int]:
         moto_state.clear()
         return 0, 0
     snapshot = read_snapshot(path)
+    running = moto_state.engine_version()
+    if snapshot.engine_version != running:
+        raise PersistenceError(
+            f"{path} was written by engine moto {snapshot.engine_version}, this emulator runs moto {running}. "
+            "Export the tables with the emulator version that wrote them (appsync-emulator export --out "
+            "tables.json), move the tables folder aside, then import them here (appsync-emulator import tables.json)."
+        )
     try:
-        moto_state.restore(snapshot.payload)
+        moto_state.restore(snapshot.payload, snapshot.format_version)
     except ValueError as exc:
         raise PersistenceError(
             f"{path}: cannot load the snapshot, written by engine moto {snapshot.engine_version} "
@@ -188,10 +195,13 @@ class TableStore:
             with self.write_lock:
                 if self._journal.size == 0 and self._snapshot_generation == self._generation:
                     return False
-                payload = moto_state.capture()
+                image = moto_state.capture()
+                payload = None if image.frozen else image.payload()
                 self._generation += 1
                 self._journal.rotate(journal_path(self.folder, self._generation))
                 self._journal_writes = 0
+            if payload is None:  # stored items never change: encode while writes go on
+                payload = image.payload()
             snapshot = Snapshot(self._generation, moto_state.engine_version(), payload)
             write_snapshot(self.folder / SNAPSHOT_NAME, snapshot)
             self._snapshot_size = len(payload)
