@@ -117,6 +117,23 @@ def test_updates_and_deletes_move_index_entries(client: Any) -> None:
     assert by_title(client, "moved")["Items"] == []
 
 
+def test_update_table_keeps_every_key_attribute_definition(client: Any) -> None:
+    """moto replaced a table's AttributeDefinitions with those an UpdateTable named (the new
+    index's), losing the table's own key; DescribeTable then lacked it, a restore from backup
+    failed, and the next start saw a "changed" key."""
+    client.update_table(TableName="Post", AttributeDefinitions=[{"AttributeName": "status", "AttributeType": "S"}],
+                        GlobalSecondaryIndexUpdates=[{"Create": {
+                            "IndexName": "byStatus", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                            "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}]}}])
+    described = client.describe_table(TableName="Post")["Table"]
+    assert sorted((a["AttributeName"], a["AttributeType"]) for a in described["AttributeDefinitions"]) == [
+        ("id", "S"), ("rank", "N"), ("status", "S"), ("title", "S")]
+    page = client.query(TableName="Post", IndexName="byStatus", KeyConditionExpression="#s = :s", Limit=3,
+                        ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "draft"}})
+    assert [sorted(item) for item in page["Items"]] == [["id", "status"]] * 3
+    assert by_title(client, "title 9", Limit=2)["Count"] == 2
+
+
 def test_a_cancelled_transaction_leaves_items_indexes_and_stream_as_they_were(client: Any) -> None:
     streams = _streams(client)
     arn = client.describe_table(TableName="Post")["Table"]["LatestStreamArn"]

@@ -88,6 +88,7 @@ class TableIndex:
         self.primary = primary or Ordering(primary_signature(table), _stored_items(table))
         self.secondary: dict[Signature, Ordering] = {}
         self._inferred: dict[str, str] = {}
+        self._signatures: dict[tuple[str, str], Signature | None] = {}
 
     def attribute_type(self, name: str) -> str:
         """An index key attribute's type: as declared, else as stored. moto's UpdateTable replaces
@@ -104,12 +105,27 @@ class TableIndex:
         return self._inferred[name]
 
     def query_signature(self, index: SecondaryIndex) -> Signature | None:
-        table = self.table()
-        return query_signature(table, index, self.attribute_type) if table is not None else None
+        """The ordering a Query on ``index`` reads (kept until UpdateTable changes the table)."""
+        key = ("query", index.name)
+        if key not in self._signatures:
+            table = self.table()
+            self._signatures[key] = query_signature(table, index, self.attribute_type) if table is not None else None
+        return self._signatures[key]
 
     def scan_signature(self, index: SecondaryIndex) -> Signature | None:
-        table = self.table()
-        return scan_signature(table, index, self.attribute_type) if table is not None else None
+        """The ordering a Scan of ``index`` reads."""
+        key = ("scan", index.name)
+        if key not in self._signatures:
+            table = self.table()
+            self._signatures[key] = scan_signature(table, index, self.attribute_type) if table is not None else None
+        return self._signatures[key]
+
+    def schema_changed(self) -> None:
+        """UpdateTable changed the table's indexes or attribute types: index orderings are
+        rebuilt on next use."""
+        self.secondary.clear()
+        self._inferred.clear()
+        self._signatures.clear()
 
     def ordering(self, signature: Signature) -> Ordering:
         """The ordering for ``signature``, built from the table's items on first use."""
@@ -155,8 +171,7 @@ def forget_secondary(table: Table) -> None:
     """The table's indexes or attribute types changed (UpdateTable): rebuild those on next use."""
     found = _INDEXES.get(table)
     if found is not None:
-        found.secondary.clear()
-        found._inferred.clear()  # noqa: SLF001
+        found.schema_changed()
 
 
 def replace_item(table: Table, old: Item | None, new: Item | None) -> None:

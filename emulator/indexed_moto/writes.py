@@ -197,17 +197,37 @@ def make_update_item(stock: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def make_update_table(stock: Callable[..., Any]) -> Callable[..., Any]:
-    def update_table(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    def update_table(self: Any, name: str, attr_definitions: Any, *args: Any, **kwargs: Any) -> Any:
         with ENGINE_LOCK:
             try:
-                return stock(self, name, *args, **kwargs)
+                before = list(self.get_table(name).attr)
+            except Exception:
+                before = []
+            try:
+                return stock(self, name, attr_definitions, *args, **kwargs)
             finally:
                 try:
-                    forget_secondary(self.get_table(name))
+                    table = self.get_table(name)
                 except Exception:
-                    pass
+                    table = None
+                if table is not None:
+                    if attr_definitions:
+                        table.attr = merged_definitions(table, before, attr_definitions)
+                    forget_secondary(table)
 
     return update_table
+
+
+def merged_definitions(table: Table, before: list[dict[str, str]], given: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The table's attribute definitions after an UpdateTable, as DynamoDB keeps them: moto
+    replaces them with the ones given (those of a new index), which loses the table's own key
+    types (DescribeTable then shows them missing, RestoreTableFromBackup fails); DynamoDB keeps
+    every attribute a key of the table or of an index still uses."""
+    by_name = {definition["AttributeName"]: definition for definition in [*before, *given]}
+    used = {part["AttributeName"] for part in table.schema}
+    for index in table.all_indexes():
+        used |= {part["AttributeName"] for part in index.schema}
+    return [definition for name, definition in by_name.items() if name in used]
 
 
 def make_transact_write_items(stock: Callable[..., Any]) -> Callable[..., Any]:
