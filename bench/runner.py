@@ -1,8 +1,8 @@
 """Runs the benchmark sections, then writes ``BENCHMARKS.md`` and ``docs/benchmarks.png``.
 
-    python -m bench                  # everything, full size (about 10 minutes on 2 cores)
-    python -m bench --quick          # fewer rounds and iterations, for a smoke run
-    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, auth
+    python -m bench                  # everything, full size (about 35 minutes on 2 cores)
+    python -m bench --quick          # fewer rounds, iterations and items, for a smoke run
+    python -m bench --only http,cold # some sections: cold, http, sizes, leak, persistence, fanout, auth
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -15,12 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import coldstart, fanout, http_latency, table_size
+from bench import coldstart, fanout, http_latency, leak, restart, table_size
 from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "fanout", "auth")
+SECTIONS = ("cold", "http", "sizes", "leak", "persistence", "fanout", "auth")
 
 
 def _auth_cost(iterations: int) -> str:
@@ -51,7 +51,14 @@ def main(argv: list[str] | None = None) -> None:
         results.http_logging = http_latency.run(max(3, rounds // 2), iterations, log_level="info")
     if "sizes" in only:
         print("table sizes…", flush=True)
-        results.sizes = table_size.run(3, 30 if args.quick else 60)
+        sizes = (1_000, 10_000, 50_000) if args.quick else table_size.SIZES
+        results.sizes = table_size.run(3, 30 if args.quick else 60, sizes)
+    if "leak" in only:
+        print("memory over reads and transactions…", flush=True)
+        results.leak = leak.run(*((10_000, 1_000) if args.quick else (100_000, 10_000)))
+    if "persistence" in only:
+        print("persistence…", flush=True)
+        results.persistence = restart.run((10_000, 30_000) if args.quick else restart.SIZES, 300 if args.quick else 1000)
     if "fanout" in only:
         print("subscriptions…", flush=True)
         results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)

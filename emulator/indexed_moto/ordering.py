@@ -16,7 +16,7 @@ the reads then take moto's own path, which behaves as stock moto does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -100,20 +100,39 @@ class Signature:
         return tuple(name for name, _ in self.sort)
 
 
+class _HandedKeys:
+    """The key function the ``SortedKeyList`` sorts by. The ordering computes an item's key once
+    (it must, to decide membership) and hands it over before adding or removing the item; the
+    list's own calls for that item are then a dictionary lookup instead of a second computation."""
+
+    def __init__(self, compute: Callable[[Item], Any]) -> None:
+        self._compute = compute
+        self.handed: dict[int, Any] = {}
+
+    def __call__(self, item: Item) -> Any:
+        key = self.handed.get(id(item))
+        return key if key is not None else self._compute(item)
+
+
 class Ordering:
     """The items of one signature, sorted; maintained by ``add``/``remove`` on every write."""
 
     def __init__(self, signature: Signature, items: Iterable[Item]) -> None:
         self.signature = signature
         self.unorderable = 0
+        self._members = signature.members
+        self._sort = signature.sort
+        self._keys = _HandedKeys(self.key)
         members = []
         for item in items:
             key = self.key(item)
             if key is _UNORDERABLE:
                 self.unorderable += 1
             elif key is not None:
+                self._keys.handed[id(item)] = key
                 members.append(item)
-        self.entries = SortedKeyList(members, key=self.key)
+        self.entries = SortedKeyList(members, key=self._keys)
+        self._keys.handed.clear()
 
     @property
     def usable(self) -> bool:
@@ -122,15 +141,19 @@ class Ordering:
     def key(self, item: Item) -> Any:
         """The item's sort values; None for a non-member, ``_UNORDERABLE`` for a bad key type."""
         attrs = item.attrs
-        for name in self.signature.members:
+        for name in self._members:
             if name not in attrs:
                 return None
         values = []
-        for name, declared in self.signature.sort:
-            value = key_value(attrs.get(name), declared)
-            if value is _UNORDERABLE:
+        for name, declared in self._sort:
+            value = attrs.get(name)
+            if declared == "S" and value is not None and value.type == "S" and value.value.__class__ is str:
+                values.append(value.value)  # the common case, without a call
+                continue
+            converted = key_value(value, declared)
+            if converted is _UNORDERABLE:
                 return _UNORDERABLE
-            values.append(value)
+            values.append(converted)
         return tuple(values)
 
     def add(self, item: Item) -> None:
@@ -138,17 +161,24 @@ class Ordering:
         if key is _UNORDERABLE:
             self.unorderable += 1
         elif key is not None:
-            self.entries.add(item)
+            self._keys.handed[id(item)] = key
+            try:
+                self.entries.add(item)
+            finally:
+                del self._keys.handed[id(item)]
 
     def remove(self, item: Item) -> None:
         key = self.key(item)
         if key is _UNORDERABLE:
             self.unorderable -= 1
         elif key is not None:
+            self._keys.handed[id(item)] = key
             try:
                 self.entries.remove(item)
             except ValueError as exc:
                 raise IndexDesync(f"no entry for {key!r}") from exc
+            finally:
+                del self._keys.handed[id(item)]
 
     def items(self) -> list[Item]:
         """Every member, in order (what moto's ``all_items`` sorts the table into)."""

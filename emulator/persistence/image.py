@@ -41,7 +41,7 @@ from emulator import indexed_moto
 from emulator.indexed_moto.ordering import Ordering, Signature
 from emulator.indexed_moto.table_index import ENGINE_LOCK, TableIndex, adopt, index_of, primary_signature
 
-CHUNK = 1000  # items per pickle: a few milliseconds of encoding between two pauses
+CHUNK = 250  # items per pickle: well under a millisecond of encoding between two pauses
 
 
 @dataclass
@@ -196,10 +196,18 @@ def load(payload: bytes) -> dict[tuple[str, str], Any]:
 
 
 def _fill(container: Any, loaded: list[Item], chunk: Iterable[Any], hash_attr: str, range_attr: str | None) -> None:
+    new, set_item = object.__new__, dict.__setitem__
     for encoded in chunk:
         attrs = LimitedSizeDict.__new__(LimitedSizeDict)
-        dict.update(attrs, ((name, _decode(value)) for name, value in encoded))
-        item = object.__new__(Item)
+        for name, (kind, raw) in encoded:
+            if kind in _NESTED:
+                value = _decode((kind, raw))
+            else:  # a scalar or a set: most attributes, built inline
+                value = new(DynamoType)
+                value.type = kind
+                value.value = raw
+            set_item(attrs, name, value)
+        item = new(Item)
         item.hash_key = attrs[hash_attr]
         item.range_key = attrs[range_attr] if range_attr else None
         item.attrs = attrs
@@ -208,6 +216,9 @@ def _fill(container: Any, loaded: list[Item], chunk: Iterable[Any], hash_attr: s
         else:
             container[item.hash_key] = item
         loaded.append(item)
+
+
+_NESTED = frozenset({"L", "M", ""})
 
 
 def _decode(encoded: tuple[str, Any]) -> Any:

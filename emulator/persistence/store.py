@@ -141,6 +141,16 @@ def _replay_journal(path: Path, app: WsgiApp) -> int:
     return len(contents.entries)
 
 
+@dataclass(frozen=True)
+class CompactionTimes:
+    """How long the last compaction held writes back, encoded and wrote (seconds), and its size."""
+
+    held: float
+    encoded: float
+    written: float
+    size: int
+
+
 class TableStore:
     """The open tables folder: appends writes (``JournalSink``) and compacts in the background."""
 
@@ -154,6 +164,7 @@ class TableStore:
         self._journal_writes = recovery.replayed  # an over-estimate when several journals were replayed
         self._journal = Journal(journal_path(folder, self._generation))
         self._compaction_lock = threading.Lock()
+        self.last_compaction: CompactionTimes | None = None
         self._wake = threading.Event()
         self._closing = False
         self._compactor = threading.Thread(target=self._compact_when_woken, name="tables-compaction", daemon=True)
@@ -193,6 +204,7 @@ class TableStore:
         """Fold the journal into a new snapshot; returns False when there was nothing to fold."""
         with self._compaction_lock:
             with self.write_lock:
+                started = time.perf_counter()
                 if self._journal.size == 0 and self._snapshot_generation == self._generation:
                     return False
                 image = moto_state.capture()
@@ -200,10 +212,17 @@ class TableStore:
                 self._generation += 1
                 self._journal.rotate(journal_path(self.folder, self._generation))
                 self._journal_writes = 0
+            released = time.perf_counter()
             if payload is None:  # stored items never change: encode while writes go on
                 payload = image.payload()
+            encoded = time.perf_counter()
             snapshot = Snapshot(self._generation, moto_state.engine_version(), payload)
             write_snapshot(self.folder / SNAPSHOT_NAME, snapshot)
+            self.last_compaction = CompactionTimes(released - started, encoded - released,
+                                                   time.perf_counter() - encoded, len(payload))
+            log.info("snapshot of %s: writes held %.1f ms, encoded in %.2f s, %.1f MB written in %.2f s",
+                     self.folder, self.last_compaction.held * 1e3, self.last_compaction.encoded,
+                     len(payload) / 1e6, self.last_compaction.written)
             self._snapshot_size = len(payload)
             self._snapshot_generation = snapshot.generation
             for generation, path in journals(self.folder).items():
