@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 MAX_PAGES = 400
-BIG = 120_000  # bytes of padding on the occasional large item (1 MB pages hold a few of them)
+BIG = (150_000, 350_000)  # bytes of padding on the occasional large item: a 1 MB page holds a few
 
 
 def _key_schema(hash_name: str, range_name: str | None = None) -> list[dict[str, str]]:
@@ -125,8 +125,8 @@ class Workload:
         if r.random() < 0.3:
             item["m"] = {"M": {"x": {"L": [{"N": r.choice(NUMBERS)}, {"S": "y"}, {"NULL": True}]},
                                "s": {"SS": ["a", r.choice(STRINGS)]}}}
-        if r.random() < 0.03:
-            item["pad"] = {"S": "x" * BIG}
+        if r.random() < 0.08:
+            item["pad"] = {"S": "x" * r.randrange(*BIG)}
         return item
 
     # steps -------------------------------------------------------------------------------------
@@ -135,6 +135,10 @@ class Workload:
         yield from (Step("call", "create_table", {"TableName": name, "BillingMode": "PAY_PER_REQUEST", **spec})
                     for name, spec in TABLES.items())
         yield Step("streams")  # readers start now: they must see every record written from here on
+        for n, sort_key in enumerate(STRINGS[:6]):  # a partition past 1 MB: pages end on size
+            yield Step("call", "put_item", {"TableName": "Range", "Item": {
+                "pk": {"S": "p0"}, "sk": {"S": sort_key}, "g": {"S": f"g{n % 2}"}, "n": {"N": str(n)},
+                "pad": {"S": "x" * 300_000}}})
         makers = [(30, self.put), (12, self.update), (8, self.delete), (5, self.batch_write),
                   (6, self.transaction), (2, self.partiql), (18, self.query), (10, self.scan),
                   (4, self.get), (2, self.batch_get), (3, lambda: Step("streams"))]
@@ -316,7 +320,7 @@ class Workload:
         if r.random() < 0.2 and table != "Binary":  # moto cannot segment binary keys (HTTP 500)
             total = r.randrange(1, 5)
             params.update({"Segment": r.randrange(total), "TotalSegments": total})
-        elif r.random() < 0.2 and "IndexName" not in params:  # resume from a key that may not exist
+        elif r.random() < 0.35 and "IndexName" not in params:  # resume from a key that may not exist
             params["ExclusiveStartKey"] = self.key(table)
         self._read_options(params)
         return Step("pages", "scan", params)

@@ -27,7 +27,7 @@ from tests.engine_workload import Runner, Workload, normalise
 from tests.stock_moto import clients, reset, stock_moto
 
 SEEDS = int(os.environ.get("APPSYNC_DIFFERENTIAL_SEEDS", "3"))
-STEPS = int(os.environ.get("APPSYNC_DIFFERENTIAL_STEPS", "250"))
+STEPS = int(os.environ.get("APPSYNC_DIFFERENTIAL_STEPS", "200"))
 
 pytestmark = pytest.mark.usefixtures("own_moto_state")  # moto's tables are process-global
 
