@@ -81,6 +81,7 @@ def _patch() -> None:
     _wrap(Table, "query", reads.make_query)
     _wrap(Table, "scan", reads.make_scan)
     _wrap(Table, "all_items", reads.make_all_items)
+    _wrap(Table, "__len__", reads.make_len)
     Table.has_idx_items = reads.has_idx_items
     _wrap(Table, "put_item", writes.make_put_item)
     _wrap(Table, "delete_item", writes.make_delete_item)

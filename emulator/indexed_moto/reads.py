@@ -124,6 +124,16 @@ def make_all_items(stock: Callable[..., Any]) -> Callable[..., Any]:
     return all_items
 
 
+def make_len(stock: Callable[..., Any]) -> Callable[..., Any]:
+    def __len__(self: Table) -> int:
+        """The item count (DescribeTable's ItemCount) without walking the table."""
+        with ENGINE_LOCK:
+            primary = index_of(self).primary
+            return len(primary) if primary.usable else stock(self)
+
+    return __len__
+
+
 def has_idx_items(self: Table, index_name: str) -> list[Item]:
     """The items with every key attribute of an index (moto's Scan sorts them afterwards)."""
     names = {key["AttributeName"] for key in self.get_index(index_name).schema}

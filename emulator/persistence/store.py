@@ -6,15 +6,17 @@ replay the journals of its generation and later ones in process, in order.
 
 Compaction bounds restart time. A restart loads the snapshot, then replays the journal, and
 replay is the slow part: each journaled request goes through moto's whole request dispatch again
-(about 1 ms, plus the items it carries), while unpickling costs about 0.1 µs per snapshot byte.
+(about 1 ms, plus the items it carries), while loading the snapshot costs a fraction of a
+microsecond per byte.
 From these measured costs (``bench/restart.py``) the store estimates the replay time of its
 journal, and when it exceeds the snapshot's load time (and ``MIN_REPLAY_SECONDS``) a background
 thread folds the journal into a new snapshot. A restart after a crash then takes at most about
 twice a clean one, and since both grow with the tables, the compaction work per write stays
 constant.
 
-Under the write lock compaction only captures the state in memory and switches appends to the
-next generation's journal; writing and syncing the file happen while writes continue. The old
+Under the write lock compaction only captures the state in memory (milliseconds: a copy of each
+table's sorted item list, see ``image.py``) and switches appends to the next generation's journal;
+encoding, writing and syncing the file happen while writes continue. The old
 journal is deleted only after the new snapshot is durably renamed into place, so a crash at any
 step leaves a snapshot plus journals that together hold every acknowledged write, each once.
 """
