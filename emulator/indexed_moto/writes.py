@@ -130,14 +130,15 @@ def make_put_item(stock: Callable[..., Any]) -> Callable[..., Any]:
         with ENGINE_LOCK:
             _before_write(self)
             key = _key_of_item(self, item_attrs)
-            old = stored_item(self, *key) if key else None
+            if key is None:  # moto reads the key the same way and rejects the item before storing
+                result = stock(self, item_attrs, *args, **kwargs)
+                forget_index(self)  # it did not: the index cannot tell what changed
+                return result
+            old = stored_item(self, *key)
             try:
                 return stock(self, item_attrs, *args, **kwargs)
             finally:
-                if key is None:
-                    forget_index(self)
-                else:
-                    _after_write(self, key, old)
+                _after_write(self, key, old)
 
     return put_item
 
@@ -184,14 +185,17 @@ def make_update_item(stock: Callable[..., Any]) -> Callable[..., Any]:
             if old is not None:
                 _store(table, located, copy.deepcopy(old))  # moto changes this copy in place
             _STATE.updating = True
+            answered = False
             try:
-                return stock(self, table_name, key, *args, **kwargs)
+                result = stock(self, table_name, key, *args, **kwargs)
+                answered = True
+                return result
             finally:
                 _STATE.updating = False
-                if table is not None and located is None:
-                    forget_index(table)
-                elif table is not None and located is not None:
+                if table is not None and located is not None:
                     _after_write(table, located, old)
+                elif table is not None and answered:  # moto read a key this wrapper could not
+                    forget_index(table)
 
     return update_item
 
