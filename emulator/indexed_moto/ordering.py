@@ -29,25 +29,22 @@ class IndexDesync(Exception):
     """An entry that should be in an ordering is not: the index no longer matches the items."""
 
 
-class _Extreme:
-    """A probe value that sorts above every stored value (``TOP``), or below (``BOTTOM``)."""
+class _Top:
+    """A probe value that sorts above every stored key value (str, Decimal or bytes alike)."""
 
-    __slots__ = ("_above",)
-
-    def __init__(self, above: bool) -> None:
-        self._above = above
+    __slots__ = ()
 
     def __lt__(self, other: object) -> bool:
-        return not self._above and other is not self
+        return False
 
     def __le__(self, other: object) -> bool:
-        return not self._above or other is self
+        return other is self
 
     def __gt__(self, other: object) -> bool:
-        return self._above and other is not self
+        return other is not self
 
     def __ge__(self, other: object) -> bool:
-        return self._above or other is self
+        return True
 
     def __eq__(self, other: object) -> bool:
         return other is self
@@ -55,11 +52,10 @@ class _Extreme:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        return "TOP" if self._above else "BOTTOM"
+        return "TOP"
 
 
-TOP = _Extreme(above=True)
-BOTTOM = _Extreme(above=False)
+TOP = _Top()
 _UNORDERABLE = object()
 
 
