@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import sys
 import time
 from array import array
 from collections import defaultdict
@@ -196,7 +197,7 @@ def load(payload: bytes) -> dict[tuple[str, str], Any]:
 
 
 def _fill(container: Any, loaded: list[Item], chunk: Iterable[Any], hash_attr: str, range_attr: str | None) -> None:
-    new, set_item = object.__new__, dict.__setitem__
+    new, set_item, intern = object.__new__, dict.__setitem__, sys.intern
     for encoded in chunk:
         attrs = LimitedSizeDict.__new__(LimitedSizeDict)
         for name, (kind, raw) in encoded:
@@ -206,7 +207,7 @@ def _fill(container: Any, loaded: list[Item], chunk: Iterable[Any], hash_attr: s
                 value = new(DynamoType)
                 value.type = kind
                 value.value = raw
-            set_item(attrs, name, value)
+            set_item(attrs, intern(name), value)
         item = new(Item)
         item.hash_key = attrs[hash_attr]
         item.range_key = attrs[range_attr] if range_attr else None
