@@ -253,7 +253,7 @@ def _adopt_indexes(backends: dict[tuple[str, str], Any], containers: dict[int, A
             if ref is None:
                 continue
             items = items_by_ref[ref]
-            index = TableIndex(table, Ordering(primary_signature(table), items))
+            index = TableIndex(table, Ordering(primary_signature(table), items, presorted=True))
             for signature, positions in orders[ref]:
-                index.secondary[signature] = Ordering(signature, [items[p] for p in positions])
+                index.secondary[signature] = Ordering(signature, [items[p] for p in positions], presorted=True)
             adopt(table, index)
