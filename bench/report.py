@@ -42,6 +42,7 @@ class Results:
     persistence: PersistenceResults | None = None
     leak: LeakFigures | None = None
     appendix: dict[str, str] = field(default_factory=dict)
+    load: dict[str, tuple[float, float]] = field(default_factory=dict)  # section -> 1-min load before, after
 
 
 def _verdict(met: bool) -> str:
@@ -52,6 +53,9 @@ def render(results: Results, chart: str) -> str:
     lines = ["# Benchmarks", "", "Written by `make bench` (`python -m bench`); every figure is the median over "
              "rounds with the range (min–max) in brackets.", "", f"Run: {results.settings}", "", "## Machine", ""]
     lines += [f"- {line}" for line in results.machine]
+    if results.load:
+        lines.append("- Load average (1 min) before → after each section (the machine is shared; a busy machine slows "
+                     "every figure): " + ", ".join(f"{name} {a:.1f} → {b:.1f}" for name, (a, b) in results.load.items()))
     lines += ["", f"![benchmarks]({chart})", "", "## Targets", "", "| target | figure | verdict |", "|---|---|---|"]
     lines += _targets(results)
     lines += _cold_start(results) + _http(results) + _sizes(results) + _leak(results)
@@ -207,15 +211,18 @@ def persistence_lines(results: PersistenceResults) -> list[str]:
                      f"{snap.encode_s.text(2, ' s')} | {snap.size_mb:.1f} MB |")
     lines += ["", "The real server (blog example, posts of about 300 bytes filled with BatchWriteItem on its port); "
               "restart = from the command to the first answered request (\"ready\": the server's own start to "
-              "listening):", "",
+              "listening; \"CPU\": what the server process used until then, which the machine's load does not "
+              "inflate):", "",
               "| items | fill | RSS idle → filled (per 1k items) | RSS after restart (per 1k) | restart after `kill -9` | "
               "restart after a clean stop | SIGTERM → exit | on disk |", "|---|---|---|---|---|---|---|---|"]
     for server in results.servers:
         lines.append(f"| {server.items:,} | {server.fill_s:.0f} s | {server.idle_mib:.0f} → {server.filled_mib:.0f} MiB "
                      f"({server.filled_per_1k:.2f}) | {server.restarted_mib:.0f} MiB ({server.restarted_per_1k:.2f}) | "
-                     f"{server.kill9_wall:.2f} s (ready {server.kill9_ready:.2f}) | {server.clean_wall:.2f} s (ready "
-                     f"{server.clean_ready:.2f}) | {server.sigterm_exit_s:.2f} s | {server.disk_mb:.1f} MB |")
-    lines += [""] + [f"- {server.items:,} items after `kill -9`: {server.restored}" for server in results.servers]
+                     f"{server.kill9_wall:.2f} s (ready {server.kill9_ready:.2f}, CPU {server.kill9_cpu:.2f}) | "
+                     f"{server.clean_wall:.2f} s (ready {server.clean_ready:.2f}, CPU {server.clean_cpu:.2f}) | "
+                     f"{server.sigterm_exit_s:.2f} s | {server.disk_mb:.1f} MB |")
+    lines += [""] + [f"- {server.items:,} items after `kill -9`: {server.restored.split(' in ', 1)[-1]}"
+                     for server in results.servers]
     return lines
 
 

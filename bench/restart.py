@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.server import rss_mib
+from bench.server import cpu_seconds, rss_mib
 from bench.stats import Figure, percentile
 from emulator.engine import start_engine
 from emulator.persistence import store as store_module
@@ -218,8 +218,10 @@ class ServerFigures:
     restarted_mib: float
     kill9_ready: float
     kill9_wall: float
+    kill9_cpu: float
     clean_ready: float
     clean_wall: float
+    clean_cpu: float
     sigterm_exit_s: float
     disk_mb: float
     restored: str
@@ -233,13 +235,14 @@ class ServerFigures:
         return (self.restarted_mib - self.idle_mib) / self.items * 1000
 
 
-def timed_start(data_dir: Path, *, in_memory: bool = False) -> tuple[RunningEmulator, float, float]:
-    """A started server with (its own "Ready in" seconds, wall seconds from spawn to answering)."""
+def timed_start(data_dir: Path, *, in_memory: bool = False) -> tuple[RunningEmulator, float, float, float]:
+    """A started server with (its own "Ready in" seconds, wall seconds from spawn to answering,
+    CPU seconds it used to get there)."""
     started = time.perf_counter()
     running = start_emulator(SCHEMA, CONFIG, data_dir=data_dir, in_memory=in_memory, timeout=300)
     wall = time.perf_counter() - started
     ready = next(float(m[1]) for line in running.output if (m := re.match(r"Ready in ([\d.]+)s", line)))
-    return running, ready, wall
+    return running, ready, wall, cpu_seconds(running.process.pid)
 
 
 def count(running: RunningEmulator) -> int:
@@ -258,7 +261,7 @@ def restored_line(running: RunningEmulator) -> str:
 
 def server_figures(folder: Path, items: int) -> ServerFigures:
     data_dir = folder / f"data-{items}"
-    running, _, _ = timed_start(data_dir)
+    running, _, _, _ = timed_start(data_dir)
     idle = rss_mib(running.process.pid)
     started = time.perf_counter()
     batch_fill(running.dynamodb(), TABLE, items)
@@ -268,7 +271,7 @@ def server_figures(folder: Path, items: int) -> ServerFigures:
     running.process.kill()
     running.process.wait()
 
-    running, kill9_ready, kill9_wall = timed_start(data_dir)
+    running, kill9_ready, kill9_wall, kill9_cpu = timed_start(data_dir)
     if count(running) != items:
         raise RuntimeError("items missing after restart")
     restored = restored_line(running)
@@ -276,12 +279,12 @@ def server_figures(folder: Path, items: int) -> ServerFigures:
     running.stop(timeout=120)
     sigterm_exit = time.perf_counter() - stopping
 
-    running, clean_ready, clean_wall = timed_start(data_dir)
+    running, clean_ready, clean_wall, clean_cpu = timed_start(data_dir)
     restarted = rss_mib(running.process.pid)
     running.stop(timeout=120)
     disk = sum(p.stat().st_size for p in tables_dir(data_dir).iterdir()) / 1e6
-    return ServerFigures(items, filled_s, idle, filled, restarted, kill9_ready, kill9_wall, clean_ready, clean_wall,
-                         sigterm_exit, disk, restored)
+    return ServerFigures(items, filled_s, idle, filled, restarted, kill9_ready, kill9_wall, kill9_cpu, clean_ready,
+                         clean_wall, clean_cpu, sigterm_exit, disk, restored)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,12 @@ Everything runs on 127.0.0.1 against servers this process starts and stops.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import coldstart, fanout, http_latency, leak, restart, table_size
@@ -30,6 +33,16 @@ def _auth_cost(iterations: int) -> str:
     return done.stdout if done.returncode == 0 else f"bench/auth_cost.py failed:\n{done.stderr[-2000:]}"
 
 
+@contextlib.contextmanager
+def _measuring(results: Results, section: str, title: str) -> Iterator[None]:
+    """Announce a section and note the machine's load around it (figures on a busy machine are
+    slower; the report says how busy it was)."""
+    print(title, flush=True)
+    before = os.getloadavg()[0]
+    yield
+    results.load[section] = (before, os.getloadavg()[0])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and iterations")
@@ -42,29 +55,29 @@ def main(argv: list[str] | None = None) -> None:
     results = Results(machine=describe(), settings=f"{time.strftime('%Y-%m-%d')}, "
                       f"{'--quick' if args.quick else 'full'}: {rounds} rounds of {iterations} requests per HTTP figure")
     if "cold" in only:
-        print("cold start…", flush=True)
-        results.cold_start = coldstart.run(3 if args.quick else 7)
-        results.import_profile = coldstart.import_profile()
+        with _measuring(results, "cold", "cold start…"):
+            results.cold_start = coldstart.run(3 if args.quick else 7)
+            results.import_profile = coldstart.import_profile()
     if "http" in only:
-        print("HTTP latency…", flush=True)
-        results.http = http_latency.run(rounds, iterations)
-        results.http_logging = http_latency.run(max(3, rounds // 2), iterations, log_level="info")
+        with _measuring(results, "http", "HTTP latency…"):
+            results.http = http_latency.run(rounds, iterations)
+            results.http_logging = http_latency.run(max(3, rounds // 2), iterations, log_level="info")
     if "sizes" in only:
-        print("table sizes…", flush=True)
-        sizes = (1_000, 10_000, 50_000) if args.quick else table_size.SIZES
-        results.sizes = table_size.run(3, 30 if args.quick else 60, sizes)
+        with _measuring(results, "sizes", "table sizes…"):
+            sizes = (1_000, 10_000, 50_000) if args.quick else table_size.SIZES
+            results.sizes = table_size.run(3, 30 if args.quick else 60, sizes)
     if "leak" in only:
-        print("memory over reads and transactions…", flush=True)
-        results.leak = leak.run(*((10_000, 1_000) if args.quick else (100_000, 10_000)))
+        with _measuring(results, "leak", "memory over reads and transactions…"):
+            results.leak = leak.run(*((10_000, 1_000) if args.quick else (100_000, 10_000)))
     if "persistence" in only:
-        print("persistence…", flush=True)
-        results.persistence = restart.run((10_000, 30_000) if args.quick else restart.SIZES, 300 if args.quick else 1000)
+        with _measuring(results, "persistence", "persistence…"):
+            results.persistence = restart.run((10_000, 30_000) if args.quick else restart.SIZES, 300 if args.quick else 1000)
     if "fanout" in only:
-        print("subscriptions…", flush=True)
-        results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
+        with _measuring(results, "fanout", "subscriptions…"):
+            results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
     if "auth" in only:
-        print("auth cost…", flush=True)
-        results.appendix["Auth cost per request (bench/auth_cost.py)"] = _auth_cost(300 if args.quick else 2000)
+        with _measuring(results, "auth", "auth cost…"):
+            results.appendix["Auth cost per request (bench/auth_cost.py)"] = _auth_cost(300 if args.quick else 2000)
     chart(results, args.chart)
     args.out.write_text(render(results, args.chart.relative_to(args.out.parent).as_posix()), encoding="utf-8")
     print(f"wrote {args.out} and {args.chart}")

@@ -76,6 +76,23 @@ def capture() -> Any:
         return image.capture()
 
 
+def encode(image: Any) -> bytes:
+    """An image's snapshot payload. The collector is paused meanwhile: encoding allocates a
+    million short-lived objects, whose collections would promote the live ones into full
+    collections of the whole heap (0.3 s at 100k items, every request waiting on them)."""
+    with _collector_paused():
+        return image.payload()
+
+
+def settle() -> None:
+    """After the tables are loaded: exempt them from the cyclic garbage collector's full passes.
+
+    Items never form reference cycles, so they need no cycle detection, yet every full collection
+    walked all of them (about 12 objects per item). ``gc.freeze`` moves everything alive now out
+    of its reach; items replaced later are still freed by reference counting."""
+    gc.freeze()
+
+
 def clear() -> None:
     """Forget every DynamoDB table of this process."""
     _backends().clear()

@@ -101,6 +101,7 @@ def recover(folder: Path, app: WsgiApp) -> Recovery:
     for gen, path in found.items():
         if gen < base:  # already inside the snapshot: a compaction was cut short before deleting it
             path.unlink()
+    moto_state.settle()
     generation = max([base, 1, *newer])
     return Recovery(base, generation, snapshot_size, replayed, time.perf_counter() - started)
 
@@ -210,13 +211,13 @@ class TableStore:
                 if self._journal.size == 0 and self._snapshot_generation == self._generation:
                     return False
                 image = moto_state.capture()
-                payload = None if image.frozen else image.payload()
+                payload = None if image.frozen else moto_state.encode(image)
                 self._generation += 1
                 self._journal.rotate(journal_path(self.folder, self._generation))
                 self._journal_writes = 0
             released = time.perf_counter()
             if payload is None:  # stored items never change: encode while writes go on
-                payload = image.payload()
+                payload = moto_state.encode(image)
             encoded = time.perf_counter()
             snapshot = Snapshot(self._generation, moto_state.engine_version(), payload)
             write_snapshot(self.folder / SNAPSHOT_NAME, snapshot)
