@@ -29,9 +29,10 @@ from emulator.auth.api_key import ApiKeyAuthenticator
 from emulator.auth.iam import SCHEME as SIGV4_SCHEME
 from emulator.auth.iam import IamAuthenticator, account_of
 from emulator.auth.identity import Authenticator, AuthMode, AuthRequest, Identity, rejected
-from emulator.auth.jwt_keys import issuer_keys
+from emulator.auth.jwks_fetch import user_pool_keys
+from emulator.auth.jwt_keys import KeySet, issuer_keys
 from emulator.auth.jwt_verifier import INVALID, UNPARSABLE, bearer_token, unverified_claims
-from emulator.auth.lambda_authorizer import LambdaAuthenticator, load_handler
+from emulator.auth.lambda_authorizer import Handler, LambdaAuthenticator, load_handler
 from emulator.auth.oidc import OidcAuthenticator
 from emulator.auth.signing_key import SigningKey
 from emulator.auth.user_pools import UserPoolsAuthenticator
@@ -54,7 +55,9 @@ class AuthGateway:
 
     Build it once at start, after ``auth.generated.ensure_credentials``; it loads (or creates) the
     signing key in ``data_dir``, reads JWKS files and imports the Lambda authorizer, so config
-    mistakes surface as ``ConfigError`` at start rather than on the first request.
+    mistakes surface as ``ConfigError`` at start rather than on the first request. A Lambda
+    authorizer that is a function of the project arrives as ``lambda_handler`` (a callable that
+    runs it in its runner); a Python ``module:function`` is imported here.
     """
 
     def __init__(
@@ -64,8 +67,11 @@ class AuthGateway:
         *,
         api_id: str = "emulator",
         clock: Callable[[], float] = time.time,
+        lambda_handler: Handler | None = None,
     ) -> None:
         self.settings = settings
+        self.data_dir = data_dir
+        self._lambda_handler = lambda_handler  # a function of the project, run by the function runners
         self.signing_key = SigningKey.load_or_create(data_dir)
         self.modes = tuple(AuthMode(m) for m in settings.modes)
         self._authenticators = tuple(
@@ -96,14 +102,21 @@ class AuthGateway:
         if mode is AuthMode.AWS_IAM:
             return IamAuthenticator(settings.iam.credentials, settings.iam.region, clock=clock)
         if mode is AuthMode.AMAZON_COGNITO_USER_POOLS:
-            return UserPoolsAuthenticator(settings.user_pools, issuer_keys(own_key, settings.user_pools.jwks_file))
+            return UserPoolsAuthenticator(settings.user_pools, self._user_pool_keys(own_key))
         if mode is AuthMode.OPENID_CONNECT:
             return OidcAuthenticator(settings.oidc, issuer_keys(own_key, settings.oidc.jwks_file), clock=clock)
         return LambdaAuthenticator(
-            load_handler(settings.lambda_),
+            self._lambda_handler or load_handler(settings.lambda_),
             api_id=api_id,
             account_id=account_of(settings.iam.auth_role_arn) or "123456789012",
         )
+
+    def _user_pool_keys(self, own_key: dict[str, Any]) -> KeySet:
+        """The emulator's key, the ``jwks_file`` keys and, for a real pool, the keys fetched from its URL."""
+        pool = self.settings.user_pools
+        keys = issuer_keys(own_key, pool.jwks_file)
+        url = pool.fetched_jwks_url
+        return keys.merged(user_pool_keys(url, self.data_dir).keys) if url else keys
 
     def _unrecognized(self, request: AuthRequest) -> UnauthorizedRequest:
         token = bearer_token(request)

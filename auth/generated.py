@@ -78,6 +78,16 @@ def load_generated(data_dir: Path) -> dict[str, object]:
     return json.loads(read_or_create(auth_dir(data_dir) / CREDENTIALS_FILE, _new_credentials_file))
 
 
+def generated_credentials_file(data_dir: Path, access_key_id: str) -> Path | None:
+    """The file holding ``access_key_id``'s secret when that key pair is the generated one, else None."""
+    path = data_dir / AUTH_DIR / CREDENTIALS_FILE
+    try:
+        iam = json.loads(path.read_text(encoding="utf-8")).get("iam", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    return path if isinstance(iam, dict) and iam.get("access_key_id") == access_key_id else None
+
+
 def ensure_credentials(settings: AuthSettings, data_dir: Path) -> AuthSettings:
     """``settings`` with a generated API key and IAM key pair wherever an enabled mode has none.
 

@@ -183,13 +183,29 @@ class IamAuthenticator:
         return amz_date
 
     def _check_session_token(self, credential: IamCredential, request: AuthRequest) -> None:
+        """AppSync's answer, followed by what to set: a session token left in the environment by
+        another sign-in (``AWS_SESSION_TOKEN`` after SSO) is the usual cause, and the message alone
+        never says so."""
         presented = request.headers.get("x-amz-security-token")
         expected = credential.session_token
         if presented is None and expected is None:
             return
-        if presented is None or expected is None or not hmac.compare_digest(presented.encode(), expected.encode()):
-            reason = "missing session token" if presented is None else "session token does not match the credential's"
-            raise rejected(UnauthorizedRequest(INVALID_TOKEN), reason)
+        if presented is not None and expected is not None and hmac.compare_digest(presented.encode(), expected.encode()):
+            return
+        key = credential.access_key_id
+        if expected is None:
+            reason = "session token sent for a key pair that has none"
+            hint = (f"The emulator's key pair {key} has no session token: unset AWS_SESSION_TOKEN (left from "
+                    "another sign-in, such as SSO), or configure it as session_token of this key pair in "
+                    "[[auth.iam.credentials]].")
+        elif presented is None:
+            reason = "missing session token"
+            hint = f"The key pair {key} is configured with a session_token: send it (AWS_SESSION_TOKEN)."
+        else:
+            reason = "session token does not match the credential's"
+            hint = (f"The session token is not the session_token configured for {key} in "
+                    "[[auth.iam.credentials]]: check AWS_SESSION_TOKEN.")
+        raise rejected(UnauthorizedRequest(f"{INVALID_TOKEN} {hint}"), reason)
 
     def _check_signature(
         self, header: SignatureHeader, credential: IamCredential, request: AuthRequest, amz_date: str

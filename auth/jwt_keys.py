@@ -44,15 +44,20 @@ class KeySet:
         return cls(keys)
 
     @classmethod
-    def from_file(cls, path: Path) -> KeySet:
+    def from_document(cls, document: object, source: str) -> KeySet:
         """Keys from a JWKS document (``{"keys": [...]}``), as Cognito serves at ``/.well-known/jwks.json``."""
+        if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+            raise ConfigError(f'{source}: a JWKS document must be {{"keys": [...]}}')
+        return cls.from_jwks(document["keys"], source=source)
+
+    @classmethod
+    def from_file(cls, path: Path) -> KeySet:
+        """Keys from a JWKS file."""
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{path}: not a readable JWKS JSON file: {exc}") from exc
-        if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
-            raise ConfigError(f'{path}: a JWKS file must be {{"keys": [...]}}')
-        return cls.from_jwks(document["keys"], source=str(path))
+        return cls.from_document(document, source=str(path))
 
     def merged(self, other: KeySet) -> KeySet:
         return KeySet({**self._keys, **other._keys})

@@ -48,6 +48,7 @@ from emulator.auth.rules_acm import ModelAuth, model_auth, roles_of_rule
 from emulator.auth.rules_errors import NotAuthorized
 from emulator.auth.rules_match import Caller
 from emulator.auth.rules_read import field_value, may_read_field, query_filter, subscription_filter
+from emulator.auth.rules_search import AggregationAccess, aggregation_access, declared_fields_access
 from emulator.auth.rules_v1 import (
     create_v1,
     dynamic_checks,
@@ -72,7 +73,9 @@ class AmplifyPolicy:
         self.iam = IamRoles.from_settings(iam or IamSettings())
         generated = _generated_input_fields(api)
         self._models = {
-            name: model_auth(spec, api.version, generated.get(name, ())) for name, spec in api.models.items()
+            name: model_auth(spec, api.version, generated.get(name, ()),
+                             populate_owner=api.populate_owner_field_for_static_group_auth)
+            for name, spec in api.models.items()
         }
 
     # -- helpers -----------------------------------------------------------------------------
@@ -174,15 +177,28 @@ class AmplifyPolicy:
         if not may_read_field(caller, readers, {}):
             raise NotAuthorized(f"{root.name} on type {root.parent}")
 
+    def search_aggregations(self, model: ModelSpec, identity: Identity | None) -> AggregationAccess:
+        """v2 search: the fields the caller may aggregate on (v1 has no aggregations)."""
+        if self.api.version == "v1":
+            return AggregationAccess()
+        auth = self._auth(model)
+        if self._without_rules(auth, identity):
+            spec = next((s for s in self.api.searches.values() if s.model == model.name), None)
+            return declared_fields_access(spec.declared_fields if spec else tuple(model.fields))
+        return aggregation_access(auth, self._caller(identity))
+
 
 _NO_MODEL = ModelSpec(name="", primary_key=KeySpec("id"), fields={})  # custom fields have no item
 
 
 def _generated_input_fields(api: ApiModel) -> dict[str, tuple[str, ...]]:
     """Relation key fields each model's inputs carry (hasMany keys on the child, hasOne/belongsTo
-    keys on the parent): every writing role may set them."""
+    keys on the parent) and DataStore's ``_version``/``_deleted``/``_lastChangedAt``: every writing
+    role may set them."""
     generated: dict[str, list[str]] = {}
     for model in api.models.values():
+        if model.sync is not None:
+            generated.setdefault(model.name, []).extend(("_version", "_deleted", "_lastChangedAt"))
         for relation in model.relations.values():
             if relation.kind == "hasMany":
                 generated.setdefault(relation.related_model, []).extend(relation.target_key.fields)

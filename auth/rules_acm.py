@@ -136,13 +136,15 @@ class ModelAuth:
     protected_fields: Mapping[str, tuple[Role, ...]] = field(default_factory=dict)
     owner_display_fields: frozenset[str] = frozenset()
     subscriptions_on: bool = True
+    populate_owner: bool = True  # fill in owner fields of a create already authorized (static group)
 
     @property
     def has_auth(self) -> bool:
         return self.matrix is not None
 
 
-def model_auth(model: ModelSpec, version: TransformerVersion, generated: Iterable[str] = ()) -> ModelAuth:
+def model_auth(model: ModelSpec, version: TransformerVersion, generated: Iterable[str] = (),
+               populate_owner: bool = True) -> ModelAuth:
     """Precompute a model's role plans; ``generated`` are fields the transform adds to inputs
     (relation keys) that every writing role may set."""
     subscriptions_on = _subscriptions_on(model)
@@ -161,6 +163,7 @@ def model_auth(model: ModelSpec, version: TransformerVersion, generated: Iterabl
         protected_fields=_protected_fields(matrix),
         owner_display_fields=_owner_display_fields(matrix) if version == "v2" else frozenset(),
         subscriptions_on=subscriptions_on,
+        populate_owner=populate_owner or version == "v1",
     )
 
 

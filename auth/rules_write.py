@@ -60,7 +60,7 @@ def authorize_create(auth: ModelAuth, caller: Caller | None, values: Item) -> It
             if not admission.authorized and caller.holds_static(role):
                 admission.admit(grant)
         elif role.strategy == "owner":
-            _create_as_owner(caller, grant, result, admission)
+            _create_as_owner(caller, grant, result, admission, auth.populate_owner)
         elif not admission.authorized and caller.in_group_of(role, result.get(role.entity or "")):
             admission.admit(grant)
     if admission.nothing:
@@ -72,8 +72,10 @@ def authorize_create(auth: ModelAuth, caller: Caller | None, values: Item) -> It
     return result
 
 
-def _create_as_owner(caller: Caller, grant: RoleGrant, values: Item, admission: _Admission) -> None:
-    """One owner role of a create: match the given owner, or fill it in when absent."""
+def _create_as_owner(caller: Caller, grant: RoleGrant, values: Item, admission: _Admission,
+                     populate_when_authorized: bool = True) -> None:
+    """One owner role of a create: match the given owner, or fill it in when absent (also when a
+    static group already authorized the create, with v2's populateOwnerFieldForStaticGroupAuth)."""
     role = grant.role
     entity = role.entity or ""
     owner = owner_identity(caller.identity, role.claim or "")
@@ -81,7 +83,7 @@ def _create_as_owner(caller: Caller, grant: RoleGrant, values: Item, admission: 
         return
     filled = [owner.value] if role.entity_is_list else owner.value
     if admission.authorized:
-        if values.get(entity) is None and entity not in values:
+        if populate_when_authorized and values.get(entity) is None and entity not in values:
             values[entity] = filled
         return
     if caller.owns(role, values.get(entity)):

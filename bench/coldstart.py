@@ -37,7 +37,7 @@ def one_start() -> tuple[float, float]:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
                                    env={**os.environ, "PYTHONUNBUFFERED": "1"})
         try:
-            answered = _first_answer(port, process, started)
+            answered = first_answer(port, process, started)
             process.terminate()
             output, _ = process.communicate(timeout=15)
         finally:
@@ -48,7 +48,8 @@ def one_start() -> tuple[float, float]:
     return answered, float(ready[1]) if ready else float("nan")
 
 
-def _first_answer(port: int, process: subprocess.Popen[str], started: float) -> float:
+def first_answer(port: int, process: subprocess.Popen[str], started: float,
+                  query: dict[str, str] = QUERY, api_key: str = API_KEY) -> float:
     url = f"http://127.0.0.1:{port}/graphql"
     deadline = started + 60
     with httpx.Client(timeout=5) as client:
@@ -56,7 +57,7 @@ def _first_answer(port: int, process: subprocess.Popen[str], started: float) -> 
             if process.poll() is not None:
                 raise RuntimeError("the emulator exited during start")
             try:
-                response = client.post(url, json=QUERY, headers={"x-api-key": API_KEY})
+                response = client.post(url, json=query, headers={"x-api-key": api_key})
                 if response.status_code == 200 and response.json().get("data"):
                     return time.perf_counter() - started
             except httpx.HTTPError:

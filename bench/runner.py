@@ -1,8 +1,9 @@
 """Runs the benchmark sections, then writes ``BENCHMARKS.md`` and ``docs/benchmarks.png``.
 
-    python -m bench                  # everything, full size (about 35 minutes on 2 cores)
+    python -m bench                  # everything, full size (about 45 minutes on 2 cores)
     python -m bench --quick          # fewer rounds, iterations and items, for a smoke run
-    python -m bench --only http,cold # some sections: cold, http, sizes, leak, persistence, fanout, auth
+    python -m bench --only http,cold # some sections: cold, http, sizes, leak, persistence, fanout, search,
+                                     # auth, js, functions
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -18,19 +19,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench import coldstart, fanout, http_latency, leak, restart, table_size
+from bench import coldstart, fanout, functions, http_latency, leak, restart, search, table_size
 from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "leak", "persistence", "fanout", "auth")
+SECTIONS = ("cold", "http", "sizes", "leak", "persistence", "fanout", "search", "auth", "js", "functions")
 
 
-def _auth_cost(iterations: int) -> str:
-    """The auth engineer's per-mode figures (``bench/auth_cost.py``), kept verbatim."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "auth_cost.py"), "--iterations", str(iterations)],
+def _script_figures(script: str, iterations: int) -> str:
+    """A standalone figures script's markdown (``bench/<script>``), kept verbatim."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--iterations", str(iterations)],
                           capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
-    return done.stdout if done.returncode == 0 else f"bench/auth_cost.py failed:\n{done.stderr[-2000:]}"
+    return done.stdout if done.returncode == 0 else f"bench/{script} failed:\n{done.stderr[-2000:]}"
 
 
 @contextlib.contextmanager
@@ -75,9 +76,20 @@ def main(argv: list[str] | None = None) -> None:
     if "fanout" in only:
         with _measuring(results, "fanout", "subscriptions…"):
             results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
+    if "search" in only:
+        with _measuring(results, "search", "@searchable…"):
+            results.search = search.run(3, 20 if args.quick else 50, items=10_000 if args.quick else search.ITEMS)
+    if "functions" in only:
+        with _measuring(results, "functions", "Lambda functions…"):
+            results.functions = functions.run(rounds, iterations)
     if "auth" in only:
         with _measuring(results, "auth", "auth cost…"):
-            results.appendix["Auth cost per request (bench/auth_cost.py)"] = _auth_cost(300 if args.quick else 2000)
+            results.appendix["Auth cost per request (bench/auth_cost.py)"] = _script_figures(
+                "auth_cost.py", 300 if args.quick else 2000)
+    if "js" in only:
+        with _measuring(results, "js", "APPSYNC_JS cost…"):
+            results.appendix["APPSYNC_JS cost per resolver call (bench/appsync_js_cost.py)"] = _script_figures(
+                "appsync_js_cost.py", 300 if args.quick else 2000)
     chart(results, args.chart)
     args.out.write_text(render(results, args.chart.relative_to(args.out.parent).as_posix()), encoding="utf-8")
     print(f"wrote {args.out} and {args.chart}")

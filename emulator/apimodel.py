@@ -23,7 +23,10 @@ Provider = Literal["userPools", "oidc", "identityPool", "apiKey", "function"]
 Operation = Literal["create", "update", "delete", "get", "list", "listen", "sync", "search"]
 ALL_OPERATIONS: tuple[Operation, ...] = ("create", "update", "delete", "get", "list", "listen", "sync", "search")
 
-RootKind = Literal["get", "list", "query", "create", "update", "delete", "subscribe", "custom"]
+#: How a ``@function`` calls its Lambda: wait for the answer, or fire and forget (``.async()`` in Gen 2).
+InvocationType = Literal["RequestResponse", "Event"]
+
+RootKind = Literal["get", "list", "query", "search", "sync", "create", "update", "delete", "subscribe", "custom"]
 RelationKind = Literal["hasMany", "hasOne", "belongsTo", "manyToMany"]
 
 #: DynamoDB attribute type of a key attribute, from the GraphQL scalar.
@@ -128,6 +131,26 @@ class ModelOperations:
     on_create: str | None = None
     on_update: str | None = None
     on_delete: str | None = None
+    sync: str | None = None  # DataStore's ``syncX`` query, when conflict detection is on
+
+
+@dataclass(frozen=True)
+class SyncSpec:
+    """DataStore conflict detection on a model: AppSync's versioned data source and ``SyncConfig``.
+
+    Writes keep ``_version``/``_lastChangedAt``/``_deleted`` and a change log in the delta sync
+    table; a write whose ``_version`` is not the stored one is a conflict, resolved by
+    ``conflict_handler`` (``LAMBDA``: the function ``lambda_function``). TTLs in minutes, as
+    Amplify configures the data source (``DeltaSyncTableTTL``, ``BaseTableTTL``).
+    """
+
+    conflict_handler: Literal["AUTOMERGE", "OPTIMISTIC_CONCURRENCY", "LAMBDA"] = "AUTOMERGE"
+    lambda_function: str | None = None
+    delta_sync_table_ttl: int = 30
+    base_table_ttl: int = 43200
+    # v2: the keys (``@primaryKey``: None, ``@index``: its name) a sync filter's leading ``eq`` may
+    # turn into a Query instead of a Scan, as Amplify's sync preAuth slot does
+    query_keys: tuple[tuple[str | None, KeySpec], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,7 @@ class ModelSpec:
     key_types: dict[str, KeyAttributeType] = field(default_factory=dict)  # DynamoDB type of key attributes
     # @model(subscriptions: {level}): "public" subscriptions run no @auth checks, "off" has none at all.
     subscription_level: Literal["off", "public", "on"] = "on"
+    sync: SyncSpec | None = None  # DataStore conflict detection (versioned writes, syncX, delta table)
 
     def index(self, name: str) -> IndexSpec:
         for candidate in self.indexes:
@@ -169,6 +193,23 @@ class RootField:
 
 
 @dataclass(frozen=True)
+class SearchSpec:
+    """A ``@searchable`` model's search query (``RootField`` kind ``search``)."""
+
+    model: str
+    query: str
+    declared_fields: tuple[str, ...] = ()  # fields written in the schema (aggregations without @auth)
+
+
+@dataclass(frozen=True)
+class FunctionStep:
+    """One ``@function`` directive on a field; several on one field run in order (a pipeline)."""
+
+    name: str  # as written: may end in ``-${env}``, matched with and without it
+    invocation_type: InvocationType = "RequestResponse"
+
+
+@dataclass(frozen=True)
 class ApiModel:
     """The transform's output: AppSync schema text plus what serves each part of it."""
 
@@ -177,6 +218,20 @@ class ApiModel:
     models: dict[str, ModelSpec]
     root_fields: dict[tuple[str, str], RootField]  # (parent type, field name) -> RootField
     sandbox: bool = False  # v2 `input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }`
+    # (parent type, field) -> why no local resolver serves it (@function, @http, a custom field whose
+    # resolver lives outside the schema); see emulator.unresolved
+    unresolved: dict[tuple[str, str], str] = field(default_factory=dict)
+    # v2 flag populateOwnerFieldForStaticGroupAuth: a create authorized by a static group still fills
+    # in the owner field (off: only an owner-authorized create does)
+    populate_owner_field_for_static_group_auth: bool = True
+    searches: dict[str, SearchSpec] = field(default_factory=dict)  # @searchable: by query name
+    # (type, field) -> its ``@function`` pipeline, on root, model and non-model fields alike
+    functions: dict[tuple[str, str], tuple[FunctionStep, ...]] = field(default_factory=dict)
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))
+
+    @property
+    def uses_datastore(self) -> bool:
+        """Some model is versioned: the API has a delta sync table."""
+        return any(model.sync is not None for model in self.models.values())

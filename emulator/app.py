@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import logging
+import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -26,33 +29,70 @@ from emulator.auth.directives import directive_guard
 from emulator.auth.gateway import AuthGateway
 from emulator.auth.generated import ensure_credentials
 from emulator.auth.rules import AmplifyPolicy
+from emulator.custom_resolvers import load_custom_resolvers
 from emulator.data_files import DataFileError, seed_from_settings
+from emulator.datastore_tables import ensure_datastore_tables
+from emulator.datastore_tables import start_message as datastore_message
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
+from emulator.function_sources import (
+    FunctionsError,
+    authorizer_function,
+    find_functions,
+    function_environment,
+)
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
+from emulator.resolver_specs import CustomResolverError, CustomResolvers
+from emulator.resolvers.functions import FunctionCatalog, FunctionRunners
+from emulator.resolvers.functions.triggers import TableTriggers
+from emulator.resolvers.search import SearchService
 from emulator.schema_source import SchemaSourceError, read_schema
 from emulator.settings import Settings
 from emulator.state import AppState, Generation
 from emulator.table_keys import ChangedKeys, refuse_changed_keys
 from emulator.transform import SchemaError, TransformOptions, transform
+from emulator.unresolved import start_message, with_project_resolvers
+
+_log = logging.getLogger("appsync_emulator")
+
+log = logging.getLogger("appsync_emulator.app")
+functions_log = logging.getLogger("appsync_emulator.functions")
 
 
 class StartupError(Exception):
     """The emulator cannot start; the message says why and what to fix."""
 
 
+def describe_functions(catalog: FunctionCatalog) -> None:
+    """One log line per function found, and a warning when its runtime is not installed."""
+    for spec in catalog:
+        functions_log.info("function %s: %s %s (%s)", spec.name, spec.runtime_name or spec.runtime, spec.handler_file, spec.origin)
+    if any(spec.runtime == "node" for spec in catalog) and shutil.which("node") is None:
+        functions_log.warning("Node.js functions were found but no 'node' is on the PATH: their calls will fail until it is")
+
+
 def load_api(settings: Settings) -> ApiModel:
-    """Read and transform the schema the settings point at."""
+    """Read and transform the schema the settings point at; say which fields have no local resolver."""
     path = settings.schema or Path("schema.graphql")
     try:
         sdl = read_schema(path)
-        return transform(sdl, TransformOptions.from_settings(settings))
+        api = transform(sdl, TransformOptions.from_settings(settings))
     except SchemaSourceError as exc:
         raise StartupError(str(exc)) from exc
     except SchemaError as exc:
         raise StartupError(f"{path}: {exc}") from exc
+    amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
+    api_dir = Path(amplify["api_dir"]) if amplify.get("api_dir") else None
+    reasons = with_project_resolvers(api, api_dir)
+    message = start_message(reasons)
+    if message:
+        _log.warning("%s: %s", path, message)
+    datastore = datastore_message(api, settings.table_name)
+    if datastore:
+        _log.info("%s: %s", path, datastore)
+    return replace(api, unresolved=reasons)
 
 
 def build_executor(api: ApiModel, settings: Settings) -> Executor:
@@ -60,22 +100,53 @@ def build_executor(api: ApiModel, settings: Settings) -> Executor:
     return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode)))
 
 
-def build_generation(settings: Settings, engine: Engine, api: ApiModel | None = None) -> Generation:
+def build_generation(
+    settings: Settings, engine: Engine, api: ApiModel | None = None, runners: FunctionRunners | None = None
+) -> Generation:
     """Everything that follows from the schema and config, built before anything is served or
-    swapped: the API, its tables, the auth gateway and rules, the executable schema."""
+    swapped: the API, its tables, its functions, the auth gateway and rules, the executable schema.
+
+    ``runners``: the function runners a project-function Lambda authorizer is called through."""
     api = api or load_api(settings)
+    custom = load_declared_resolvers(settings, api)
+    extra_tables = [table.definition for table in custom.tables]
     try:
-        refuse_changed_keys(engine.client(), api, settings.table_name)
+        refuse_changed_keys(engine.client(), api, settings.table_name, extra_tables)
     except ChangedKeys as exc:
         raise StartupError(str(exc)) from exc
-    ensure_tables(engine.client(), api, settings.table_name)
+    ensure_tables(engine.client(), api, settings.table_name, extra_tables)
+    ensure_datastore_tables(engine.client(), api, settings.table_name)
     auth_settings = ensure_credentials(settings.auth, settings.data_dir)
+    settings = replace(settings, auth=auth_settings)
+    try:
+        catalog = find_functions(settings, api)
+        authorizer = authorizer_function(settings, catalog)
+    except FunctionsError as exc:
+        raise StartupError(str(exc)) from exc
+    lambda_handler = None
+    if authorizer is not None:
+        runners = runners or FunctionRunners()
+        lambda_handler = functools.partial(runners.call, authorizer)
     return Generation(
-        settings=replace(settings, auth=auth_settings),
-        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id),
+        settings=settings,
+        auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id, lambda_handler=lambda_handler),
         executor=build_executor(api, settings),
         policy=AmplifyPolicy(api, auth_settings.iam),
+        custom=custom,
+        functions=catalog,
+        function_environment=function_environment(settings, api),
     )
+
+
+def load_declared_resolvers(settings: Settings, api: ApiModel) -> CustomResolvers:
+    """The project's and the config's custom resolvers, data sources and tables, checked."""
+    try:
+        custom = load_custom_resolvers(settings, api)
+    except CustomResolverError as exc:
+        raise StartupError(str(exc)) from exc
+    for warning in custom.warnings:
+        log.warning("%s", warning)
+    return custom
 
 
 def build_state(settings: Settings) -> AppState:
@@ -87,12 +158,23 @@ def build_state(settings: Settings) -> AppState:
         engine = start_configured_engine(settings)
     except EngineError as exc:
         raise StartupError(str(exc)) from exc
-    generation = build_generation(settings, engine, api)
+    runners = FunctionRunners(base_url=f"http://{settings.public_host}:{settings.port}")
     try:
+        generation = build_generation(settings, engine, api, runners)
         seed_from_settings(engine.client(), settings, generation.executor.executable.api)
     except DataFileError as exc:
+        engine.close()
         raise StartupError(str(exc)) from exc
-    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started)
+    except StartupError:
+        engine.close()
+        raise
+    describe_functions(generation.functions)
+    triggers = TableTriggers(engine.client(), engine.streams_client(), runners.call, settings.dynamodb_region)
+    search = SearchService(engine.client(), engine.streams_client())
+    searchable = generation.executor.executable.api
+    search.start([searchable.models[s.model] for s in searchable.searches.values()], settings.table_name)
+    return AppState(generation=generation, engine=engine, hub=Hub(), started_at=started, functions=runners,
+                    triggers=triggers, search=search)
 
 
 async def _root(request: Request) -> Response:
@@ -141,7 +223,8 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(task(stop)) for task in background]
+        running = [*background, state.triggers.run] if state.triggers is not None else list(background)
+        tasks = [asyncio.create_task(task(stop)) for task in running]
         try:
             async with httpx.AsyncClient(timeout=30) as client:
                 app.state.http_client = client
@@ -150,6 +233,9 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             await state.hub.close()
+            if state.search is not None:
+                state.search.close()
+            state.functions.close()
             state.engine.close()
 
     app = Starlette(

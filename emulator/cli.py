@@ -8,13 +8,16 @@ exit with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
+import importlib
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from emulator.amplify.merge import resolve_project
+from emulator.gen2.merge import gen2_project, resolve_gen2_project
+from emulator.log_setup import configure_logging
 from emulator.settings import ConfigError, Settings, load_config
 
 DEFAULT_CONFIG = Path("appsync-emulator.toml")
@@ -43,7 +46,12 @@ def is_endpoint_url(text: str) -> bool:
 
 
 def endpoint_url(text: str) -> str:
-    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback."""
+    """``--dynamodb-endpoint``: refused here with the flag named, not as boto3's traceback.
+
+    An empty value means the embedded engine, as ``endpoint = ""`` does in the config (and wins over
+    an endpoint the config names): docker-compose.yml passes ``${DYNAMODB_ENDPOINT:-}``."""
+    if text == "":
+        return text
     if not is_endpoint_url(text):
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
     return text
@@ -65,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=port_number, help="one port for everything (default 20002)")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep table data in memory only")
-    serve.add_argument("--dynamodb-endpoint", type=endpoint_url, help="use an external DynamoDB-compatible endpoint")
+    serve.add_argument("--dynamodb-endpoint", type=endpoint_url,
+                       help="use an external DynamoDB-compatible endpoint (empty: the embedded engine)")
+    serve.add_argument("--tls", action="store_true", default=None,
+                       help="serve HTTPS and WSS with a certificate from a local CA in the data dir (README: TLS)")
     serve.add_argument("--no-reload", action="store_true", help="do not watch the schema and config for changes")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (default info)")
     serve.add_argument("--seed", type=Path, help="JSON file of items to load at start (README: Persistence)")
@@ -104,15 +115,24 @@ def resolve_settings(args: argparse.Namespace) -> Settings:
         raise ConfigError(f"{config_path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, "
                           f"got {settings.dynamodb_endpoint!r}")
     settings, from_project = resolve_project(settings, getattr(args, "path", None), getattr(args, "api", None))
+    if not from_project:
+        settings, from_project = resolve_gen2_project(
+            settings,
+            getattr(args, "path", None),
+            getattr(args, "data_dir", None) or settings.data_dir,
+            introspection=getattr(args, "write_client_config", None) is not None,
+        )
     overrides: dict[str, object] = {}
     if getattr(args, "path", None) and not from_project:
         overrides["schema"] = args.path
     elif settings.schema is None:
         overrides["schema"] = Path("schema.graphql")
-    for name in ("host", "port", "data_dir", "in_memory", "dynamodb_endpoint", "log_level"):
+    for name in ("host", "port", "data_dir", "in_memory", "tls", "dynamodb_endpoint", "log_level"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
+    if overrides.get("dynamodb_endpoint") == "":
+        overrides["dynamodb_endpoint"] = None  # the embedded engine
     if getattr(args, "seed", None) is not None:
         overrides["extra"] = {**settings.extra, "seed": args.seed}
     return replace(settings, **overrides)
@@ -128,11 +148,24 @@ def _claims(pairs: list[str]) -> dict[str, str]:
     return claims
 
 
+def warn_about_undefined_groups(settings: Settings, groups: tuple[str, ...]) -> None:
+    """In a Gen 2 project, a group its ``defineAuth`` does not define is worth a word (the token is still made)."""
+    project = gen2_project(settings)
+    if project is None or project.auth_resource is None:
+        return
+    defined = ", ".join(project.groups) or "none"
+    where = project.auth_resource.relative_to(project.root)
+    for group in groups:
+        if group not in project.groups:
+            print(f"appsync-emulator: group {group!r} is not defined in {where} (defined: {defined})", file=sys.stderr)
+
+
 def run_token(args: argparse.Namespace) -> int:
     from emulator.auth.tokens import mint_token
 
     settings = resolve_settings(args)
     groups = tuple(g for g in args.groups.split(",") if g)
+    warn_about_undefined_groups(settings, groups)
     print(
         mint_token(
             settings.auth,
@@ -151,13 +184,26 @@ def run_token(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """Serve. The server's modules (a second or more of imports) load in a thread while the settings
+    are resolved, which for an Amplify Gen 2 project is mostly waiting for the Node helper."""
+    server_modules = threading.Thread(target=importlib.import_module, args=("emulator.server",), daemon=True)
+    server_modules.start()
+    configure_logging(args.log_level or "info")  # the level is a flag only: set before the project is read
+    settings = resolve_settings(args)
+    server_modules.join()
     from emulator.server import serve
 
-    settings = resolve_settings(args)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.write_client_config:
         write_client_config(args.write_client_config, settings)
-    return serve(settings, None if args.no_reload else (lambda: resolve_settings(args)))
+    return serve(settings, None if args.no_reload else (lambda: reload_settings(args)))
+
+
+def reload_settings(args: argparse.Namespace) -> Settings:
+    """Settings for a hot reload; a Gen 2 project's client config follows its models."""
+    settings = resolve_settings(args)
+    if args.write_client_config and gen2_project(settings) is not None:
+        write_client_config(args.write_client_config, settings)
+    return settings
 
 
 def write_client_config(directory: Path, settings: Settings) -> None:
@@ -173,7 +219,8 @@ def write_client_config(directory: Path, settings: Settings) -> None:
 def run_data_command(args: argparse.Namespace) -> int:
     """``export`` and ``import``: on the data dir's tables, or on ``--dynamodb-endpoint``."""
     from emulator.app import StartupError, load_api
-    from emulator.data_files import DataFileError, export_tables, import_tables
+    from emulator.data_export import export_tables
+    from emulator.data_files import DataFileError, import_tables
     from emulator.engine import EngineError
 
     settings = resolve_settings(args)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +50,7 @@ class ClientApi:
     default_mode: str
     additional_modes: tuple[str, ...]
     api_key: str | None
+    model_introspection: Mapping[str, Any] | None = None  # Gen 2 projects: the served models
 
 
 def first_valid_api_key(auth: AuthSettings, now: datetime | None = None) -> str | None:
@@ -64,15 +67,19 @@ def first_valid_api_key(auth: AuthSettings, now: datetime | None = None) -> str 
 
 def client_api(settings: Settings) -> ClientApi:
     """The API as the running emulator serves it (``settings`` with credentials filled in)."""
+    from emulator.gen2.merge import gen2_project
+
     amplify = settings.extra.get("amplify") or {}
+    gen2 = gen2_project(settings)
     auth = settings.auth
     return ClientApi(
-        name=str(amplify.get("api") or settings.api_id),
-        graphql_url=f"http://{settings.public_host}:{settings.port}/graphql",
+        name=str(amplify.get("api") or (gen2.api_name if gen2 else settings.api_id)),
+        graphql_url=f"{'https' if settings.tls else 'http'}://{settings.public_host}:{settings.port}/graphql",
         region=auth.iam.region,
         default_mode=auth.default,
         additional_modes=tuple(m for m in auth.modes if m != auth.default),
         api_key=first_valid_api_key(auth) if "API_KEY" in auth.modes else None,
+        model_introspection=gen2.model_introspection if gen2 else None,
     )
 
 
@@ -86,16 +93,18 @@ def gen1_flat_keys(api: ClientApi) -> dict[str, Any]:
         "aws_appsync_graphqlEndpoint": api.graphql_url,
         "aws_appsync_region": api.region,
         "aws_appsync_authenticationType": api.default_mode,
-        # Amplify's own mock wrote this so that the JS library connects over ws:// instead of wss://.
-        "aws_appsync_dangerously_connect_to_http_endpoint_for_testing": True,
     }
+    if api.graphql_url.startswith("http://"):
+        # Amplify's own mock wrote this so that the JS library (v5) connects over ws:// instead of wss://.
+        keys["aws_appsync_dangerously_connect_to_http_endpoint_for_testing"] = True
     if api.api_key:
         keys["aws_appsync_apiKey"] = api.api_key
     return keys
 
 
 def update_gen1_flat(existing: dict[str, Any], api: ClientApi) -> dict[str, Any]:
-    document = {k: v for k, v in existing.items() if k != "aws_appsync_apiKey"}
+    replaced = ("aws_appsync_apiKey", "aws_appsync_dangerously_connect_to_http_endpoint_for_testing")
+    document = {k: v for k, v in existing.items() if k not in replaced}
     document.setdefault("aws_project_region", api.region)
     document.update(gen1_flat_keys(api))
     return document
@@ -141,7 +150,8 @@ def update_amplify_configuration(existing: dict[str, Any] | None, api: ClientApi
 
 
 def update_amplify_outputs(existing: dict[str, Any] | None, api: ClientApi) -> dict[str, Any]:
-    """Gen2 ``data``: endpoint, region, auth modes and key; ``model_introspection`` is kept."""
+    """Gen2 ``data``: endpoint, region, auth modes and key; ``model_introspection`` is kept, or
+    replaced by the served one for a Gen 2 project (what ``generateClient<Schema>()`` builds on)."""
     document = dict(existing or {})
     document.setdefault("version", OUTPUTS_VERSION)
     data = {k: v for k, v in (document.get("data") or {}).items() if k != "api_key"}
@@ -153,6 +163,8 @@ def update_amplify_outputs(existing: dict[str, Any] | None, api: ClientApi) -> d
     )
     if api.api_key:
         data["api_key"] = api.api_key
+    if api.model_introspection is not None:
+        data["model_introspection"] = api.model_introspection
     document["data"] = data
     return document
 
@@ -188,11 +200,29 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return read_json_object(path, ClientConfigError, "; move it away to have it written fresh")
 
 
+def _file_mode(path: Path) -> int:
+    """The mode the written file gets: an existing file keeps its own; a new one gets what the user's
+    umask gives any new file (``mkstemp``'s private 0600 would hide it from a dev server or a build
+    running as another user, and these files hold no secret the frontend does not ship anyway)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step; an unchanged file is left alone (no event for
+    file watchers, such as hot reload when the files live in a watched folder)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    mode = _file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

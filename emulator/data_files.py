@@ -9,7 +9,8 @@ GraphQL shows them::
 
 Plain items under a model name are completed as a create mutation would complete them, so a
 fixture holds only what matters to it: ``__typename``, ``createdAt``/``updatedAt`` (now),
-``@default`` values, composite key attributes (``status#rating``) and, when missing, an ``id``.
+``@default`` values, composite key attributes (``status#rating``), DataStore's ``_version`` 1 and
+``_lastChangedAt`` on a versioned model and, when missing, an ``id``.
 That ``id`` is derived from the item's content, so seeding the same file at every start replaces
 the same items instead of piling up copies. Items are written as PutItem writes them: an item with
 the same key is replaced, every other item is kept. The whole file is checked before the first
@@ -18,7 +19,7 @@ write, so a bad file changes nothing.
 Also accepted on import, item by item: DynamoDB JSON (``{"id": {"S": "b1"}}``, as ``aws dynamodb
 scan`` prints it) and ``batch-write-item`` requests (``{"PutRequest": {"Item": …}}``); those are
 written exactly as given. ``export`` writes plain JSON (sets as lists, binary as base64 text), or
-with ``dynamodb_json`` DynamoDB JSON, which keeps every type exactly.
+with ``dynamodb_json`` DynamoDB JSON, which keeps every type exactly (``emulator.data_export``).
 """
 
 from __future__ import annotations
@@ -38,10 +39,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from emulator.apimodel import ApiModel, ModelSpec
-from emulator.engine import Engine, ensure_tables, list_table_names, start_configured_engine
-from emulator.persistence import tables_dir
+from emulator.engine import Engine, EngineError, ensure_tables, list_table_names, start_configured_engine
+from emulator.item_check import ItemChecks
+from emulator.persistence import DataDirInUse, tables_dir
 from emulator.resolvers.keys import composite_value, key_attributes, typed
-from emulator.resolvers.values import UnsupportedValue, from_item, to_item
+from emulator.resolvers.values import UnsupportedValue, to_item
 from emulator.resolvers.writes import iso8601
 from emulator.settings import Settings
 
@@ -121,6 +123,9 @@ def complete_item(model: ModelSpec, item: dict[str, Any], now: str) -> dict[str,
         if timestamp:
             values.setdefault(timestamp, now)
     values.setdefault("__typename", model.name)
+    if model.sync is not None:  # DataStore: version 1, as a create writes it
+        values.setdefault("_version", 1)
+        values.setdefault("_lastChangedAt", int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp() * 1000))
     if "id" in model.fields and "id" not in values:
         values["id"] = stable_id(model.name, item)
     for key in (model.primary_key, *(index.key for index in model.indexes)):
@@ -154,20 +159,6 @@ def _from_json_binary(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-def _to_json_binary(value: dict[str, Any]) -> dict[str, Any]:
-    """The inverse of ``_from_json_binary``, for export."""
-    (kind, raw), = value.items()
-    if kind == "B":
-        return {"B": base64.b64encode(raw).decode("ascii")}
-    if kind == "BS":
-        return {"BS": [base64.b64encode(part).decode("ascii") for part in raw]}
-    if kind == "M":
-        return {"M": {name: _to_json_binary(part) for name, part in raw.items()}}
-    if kind == "L":
-        return {"L": [_to_json_binary(part) for part in raw]}
-    return value
-
-
 @dataclass
 class _TableWrite:
     """Items ready for one table, each with a label naming it in the file for error messages."""
@@ -186,15 +177,17 @@ def import_data(client: Any, data: DataFile, source: Path, settings: Settings, a
     """Write a parsed data file; every item is checked first. Returns items written per table."""
     existing = set(list_table_names(client))
     models = {settings.table_name(name): model for name, model in (api.models if api else {}).items()}
+    checks = ItemChecks(api) if api else None
     now = iso8601(datetime.now(UTC))
     writes: dict[str, _TableWrite] = {}
     for name, items in data.items():
         table = _table_for(name, source, settings, api, existing)
-        write = writes.get(table) or _TableWrite(table, _key_names(client, table), _key_types(client, table), [])
+        write = writes.get(table) or _TableWrite(table, table_key_names(client, table), _key_types(client, table), [])
         writes[table] = write
+        model = models.get(table)
         for index, item in enumerate(items):
             label = f"{source}: {name!r} item {index}"
-            prepared = _prepared(item, models.get(table), now, write.key_names, label)
+            prepared = _prepared(item, model, checks, now, write.key_names, label)
             _check_key_types(prepared, write.key_types, label)
             write.rows.append((label, prepared))
     for write in writes.values():
@@ -227,7 +220,7 @@ def _table_for(name: str, source: Path, settings: Settings, api: ApiModel | None
     raise DataFileError(f"{source}: {name!r} is neither a model of the schema nor a table (tables: {known})")
 
 
-def _key_names(client: Any, table: str) -> tuple[str, ...]:
+def table_key_names(client: Any, table: str) -> tuple[str, ...]:
     described = client.describe_table(TableName=table)["Table"]
     return tuple(part["AttributeName"] for part in described["KeySchema"])
 
@@ -257,14 +250,19 @@ def _check_key_types(item: dict[str, Any], key_types: dict[str, str], label: str
 
 
 def _prepared(
-    item: dict[str, Any], model: ModelSpec | None, now: str, key_names: tuple[str, ...], label: str
+    item: dict[str, Any], model: ModelSpec | None, checks: ItemChecks | None, now: str, key_names: tuple[str, ...],
+    label: str,
 ) -> dict[str, Any]:
-    """The item in boto3's DynamoDB JSON, checked for its key attributes."""
+    """The item in boto3's DynamoDB JSON; a plain item of a model completed and checked as ``createX``
+    would (``emulator.item_check``), every item checked for its key attributes."""
     try:
         if is_dynamodb_json(item):
             prepared = {name: _from_json_binary(value) for name, value in item.items()}
         else:
-            prepared = to_item(complete_item(model, item, now) if model else item)
+            completed = complete_item(model, item, now) if model else item
+            if model and checks:
+                checks.check(model, completed)
+            prepared = to_item(completed)
     except (UnsupportedValue, ValueError, TypeError, AttributeError) as exc:
         raise DataFileError(f"{label}: {exc}") from exc
     missing = [name for name in key_names if name not in prepared]
@@ -314,52 +312,7 @@ def _put_one_by_one(client: Any, table: str, batch: list[tuple[str, dict[str, An
 
 
 # ---------------------------------------------------------------------------------------------
-# Export
-
-
-def export_data(client: Any, settings: Settings, *, dynamodb_json: bool = False) -> DataFile:
-    """Every table's items, keyed by model name where the table follows ``<Model>-<api_id>-<env>``."""
-    result: DataFile = {}
-    for table in sorted(list_table_names(client)):
-        key_names = _key_names(client, table)
-        items = sorted(_scan(client, table), key=lambda item: tuple(_sortable(item.get(k)) for k in key_names))
-        name = export_name(table, settings)
-        result[table if name in result else name] = [
-            _to_json_binary({"M": item})["M"] if dynamodb_json else from_item(item) for item in items
-        ]
-    return result
-
-
-def export_name(table: str, settings: Settings) -> str:
-    """``Post`` for ``Post-<api_id>-<env>``; other tables keep their name."""
-    suffix = settings.table_name("")
-    return table[: -len(suffix)] if table.endswith(suffix) and len(table) > len(suffix) else table
-
-
-def dump_data(data: DataFile) -> str:
-    """The file text: stable (sorted keys, items in key order) so exports diff well."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _scan(client: Any, table: str) -> Iterator[dict[str, Any]]:
-    kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
-    while True:
-        page = client.scan(**kwargs)
-        yield from page.get("Items", [])
-        if not page.get("LastEvaluatedKey"):
-            return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def _sortable(value: dict[str, Any] | None) -> Any:
-    if not value:
-        return ""
-    (kind, raw), = value.items()
-    return Decimal(raw) if kind == "N" else raw
-
-
-# ---------------------------------------------------------------------------------------------
-# The engine for export and import
+# The engine for export and import (export itself: ``emulator.data_export``)
 
 
 @contextlib.contextmanager
@@ -373,17 +326,19 @@ def engine_for_data(settings: Settings, *, must_exist: bool) -> Iterator[Engine]
     embedded = not settings.dynamodb_endpoint
     if embedded and must_exist and not tables_dir(settings.data_dir).is_dir():
         raise DataFileError(f"{settings.data_dir}: no stored tables here (check --data-dir)")
-    engine = start_configured_engine(settings)
+    try:
+        engine = start_configured_engine(settings)
+    except EngineError as exc:
+        if isinstance(exc.__cause__, DataDirInUse):  # a server is running on this data dir: go through it
+            raise DataFileError(
+                f"{exc.__cause__.folder} is in use by another appsync-emulator process (pid {exc.__cause__.holder}); "
+                "go through that server instead with --dynamodb-endpoint http://127.0.0.1:20002 (the "
+                "'DynamoDB endpoint:' line it printed), or stop it first") from exc
+        raise
     try:
         yield engine
     finally:
         engine.close()
-
-
-def export_tables(settings: Settings, *, dynamodb_json: bool = False) -> str:
-    """``appsync-emulator export``: the configured tables as data-file text."""
-    with engine_for_data(settings, must_exist=True) as engine:
-        return dump_data(export_data(engine.client(), settings, dynamodb_json=dynamodb_json))
 
 
 def import_tables(settings: Settings, path: Path, api: ApiModel | None) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class Engine:
     _server: Any = None
     _client: Any = field(default=None, repr=False)
     _session: Any = field(default=None, repr=False)
+    _streams: Any = field(default=None, repr=False)
 
     def client(self) -> Any:
         """The low-level DynamoDB client (boto3 clients are thread-safe; one is shared).
@@ -57,6 +59,16 @@ class Engine:
                 self._client._endpoint.http_session = self._session  # botocore has no public hook for this
         return self._client
 
+    def streams_client(self) -> Any:
+        """The DynamoDB Streams client of the same engine (shared; in process on the embedded one)."""
+        if self._streams is None:
+            self.client()
+            self._streams = make_client(self.endpoint_url, self.region, local=self.embedded or bool(self.endpoint_url),
+                                        service="dynamodbstreams")
+            if self._session is not None:
+                self._streams._endpoint.http_session = self._session
+        return self._streams
+
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
@@ -65,8 +77,9 @@ class Engine:
             self._server = None
 
 
-def make_client(endpoint_url: str | None, region: str, *, local: bool) -> Any:
-    """A DynamoDB client tuned for a local engine: no retries hiding errors, a pool for threads."""
+def make_client(endpoint_url: str | None, region: str, *, local: bool, service: str = "dynamodb") -> Any:
+    """A DynamoDB (or DynamoDB Streams) client tuned for a local engine: no retries hiding errors,
+    a pool for threads."""
     config = Config(
         retries={"max_attempts": 2, "mode": "standard"},
         max_pool_connections=32,
@@ -75,7 +88,7 @@ def make_client(endpoint_url: str | None, region: str, *, local: bool) -> Any:
     )
     credentials = _LOCAL_CREDENTIALS if local else {}
     return boto3.session.Session().client(
-        "dynamodb", endpoint_url=endpoint_url, region_name=region, config=config, **credentials
+        service, endpoint_url=endpoint_url, region_name=region, config=config, **credentials
     )
 
 
@@ -168,21 +181,24 @@ def table_definition(model: ModelSpec, table_name: str) -> dict[str, Any]:
     return definition
 
 
-def ensure_tables(client: Any, api: ApiModel, table_name: Any) -> list[str]:
-    """Create each model's table when missing, and add GSIs missing from existing tables.
+def ensure_tables(
+    client: Any, api: ApiModel, table_name: Any, extra: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """Create each model's table when missing, and add GSIs missing from existing tables; the
+    same for ``extra`` (CreateTable definitions of the tables a project's stacks or config declare).
 
     Existing tables and their data are kept. Returns the names of the tables created.
     """
     existing = set(list_table_names(client))
+    definitions = [table_definition(model, table_name(model.name)) for model in api.models.values()]
     created = []
-    for model in api.models.values():
-        name = table_name(model.name)
-        definition = table_definition(model, name)
+    for definition in [*definitions, *extra]:
+        name = definition["TableName"]
         if name not in existing:
             client.create_table(**definition)
             created.append(name)
             continue
-        _add_missing_indexes(client, name, definition)
+        _add_missing_indexes(client, name, dict(definition))
     return created
 
 

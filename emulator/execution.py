@@ -1,23 +1,25 @@
 """GraphQL execution on the generated schema.
 
-``build_executable_api`` binds the resolvers to the schema the transform produced: root fields
-to ``resolvers.resolve_root``, relational fields to ``resolvers.resolve_relation``, model fields
-to the policy's field-level read. ``Executor.run`` parses and validates (both cached per query
-text, since clients repeat the same few documents), then executes synchronously in a worker
-thread so blocking boto3 calls never stall the event loop.
-
-The ``@auth`` rules raise ``NotAuthorized`` without knowing which GraphQL field asked; the
-resolvers here complete it with the field and its parent type, as ``$util.unauthorized()`` does.
+``build_executable_api`` binds resolvers to the schema the transform produced with ariadne's
+bindables: an ``ObjectType`` per object type carrying the resolver each field's plan names
+(``emulator.field_plans``: ``@function`` pipelines, model operations, relations, model fields),
+wrapped in AppSync's ``@aws_*`` check; ``ScalarType``s with AppSync's AWS scalar coercion;
+``UnionType``/``InterfaceType`` resolving ``__typename`` as AppSync does. ``Executor.run``
+parses and validates (both cached per query text, since clients repeat the same few
+documents), then executes synchronously in a worker thread so blocking boto3 calls never stall
+the event loop.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
+from ariadne import ObjectType
+from ariadne.types import SchemaBindable
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -32,15 +34,15 @@ from graphql import (
     validate,
 )
 
-from emulator.apimodel import ApiModel, ModelSpec, RelationSpec, RootField
+from emulator.abstract_types import abstract_type_bindables
+from emulator.apimodel import ApiModel
 from emulator.auth.identity import Identity
-from emulator.auth.rules_errors import NotAuthorized
-from emulator.errors import unauthorized
+from emulator.errors import RequestError, unauthorized
+from emulator.field_plans import DEFAULT_PLANNERS, Planner, Resolver, plan_field
 from emulator.graphql_errors import execution_error, syntax_error, validation_error, variable_error
 from emulator.limits import RequestGuard, resolver_fields
-from emulator.resolvers import resolve_relation, resolve_root
 from emulator.resolvers.context import ResolverContext
-from emulator.scalars import bind_scalars
+from emulator.scalars import scalar_bindables
 from emulator.sdl import build_appsync_schema
 
 FieldGuard = Callable[[str, str, Identity | None], bool]
@@ -60,7 +62,7 @@ class ExecutableApi:
     guard: FieldGuard | None = None
 
 
-def _guarded(resolve: Callable[..., Any], guard: FieldGuard, parent: str, name: str) -> Callable[..., Any]:
+def _guarded(resolve: Resolver, guard: FieldGuard, parent: str, name: str) -> Resolver:
     def resolver(source: Any, info: Any, **args: Any) -> Any:
         if not guard(parent, name, info.context.identity):
             raise unauthorized(name, parent)
@@ -69,53 +71,7 @@ def _guarded(resolve: Callable[..., Any], guard: FieldGuard, parent: str, name: 
     return resolver
 
 
-def _root_resolver(root: RootField) -> Callable[..., Any]:
-    def resolver(source: Any, info: Any, **args: Any) -> Any:
-        try:
-            return resolve_root(info.context, root, args)
-        except NotAuthorized as error:
-            raise error.at(info.field_name, info.parent_type.name) from None
-
-    return resolver
-
-
-def _custom_resolver(root: RootField) -> Callable[..., Any]:
-    """A custom field with ``@auth`` but no data source: the rules run, the value is null."""
-
-    def resolver(source: Any, info: Any, **args: Any) -> Any:
-        try:
-            info.context.policy.check_custom_field(root, info.context.identity)
-        except NotAuthorized as error:
-            raise error.at(info.field_name, info.parent_type.name) from None
-        return None
-
-    return resolver
-
-
-def _relation_resolver(model: ModelSpec, relation: RelationSpec) -> Callable[..., Any]:
-    def resolver(source: Any, info: Any, **args: Any) -> Any:
-        try:
-            info.context.policy.read_field(model, relation.field, info.context.identity, source)  # field rules
-            return resolve_relation(info.context, model, relation, source, args)
-        except NotAuthorized as error:
-            raise error.at(info.field_name, info.parent_type.name) from None
-
-    return resolver
-
-
-def _model_field_resolver(model: ModelSpec, name: str) -> Callable[..., Any]:
-    def resolver(source: Any, info: Any, **args: Any) -> Any:
-        if not isinstance(source, Mapping):
-            return getattr(source, name, None)
-        try:
-            return info.context.policy.read_field(model, name, info.context.identity, source)
-        except NotAuthorized as error:
-            raise error.at(info.field_name, info.parent_type.name) from None
-
-    return resolver
-
-
-def _default_resolver(name: str) -> Callable[..., Any]:
+def _default_resolver(name: str) -> Resolver:
     def resolver(source: Any, info: Any, **args: Any) -> Any:
         if isinstance(source, Mapping):
             return source.get(name)
@@ -124,41 +80,41 @@ def _default_resolver(name: str) -> Callable[..., Any]:
     return resolver
 
 
-def build_executable_api(api: ApiModel, guard_factory: GuardFactory | None = None) -> ExecutableApi:
-    """Build the schema from the API model's SDL and bind every resolver to it."""
-    schema = build_appsync_schema(api.sdl)
-    bind_scalars(schema)
-    for (parent, name), root in api.root_fields.items():
-        gql_type = schema.get_type(parent)
-        if not isinstance(gql_type, GraphQLObjectType) or name not in gql_type.fields:
-            continue
-        if root.kind == "custom":
-            if root.auth_rules is not None:
-                gql_type.fields[name].resolve = _custom_resolver(root)
-        elif root.kind != "subscribe":
-            gql_type.fields[name].resolve = _root_resolver(root)
-    for model in api.models.values():
-        gql_type = schema.get_type(model.name)
-        if not isinstance(gql_type, GraphQLObjectType):
-            continue
-        for name, gql_field in gql_type.fields.items():
-            relation = model.relations.get(name)
-            gql_field.resolve = (
-                _relation_resolver(model, relation) if relation else _model_field_resolver(model, name)
-            )
-    guard = guard_factory(schema) if guard_factory else None
-    if guard is not None:
-        _apply_guard(schema, guard)
-    return ExecutableApi(api=api, schema=schema, guard=guard)
-
-
-def _apply_guard(schema: GraphQLSchema, guard: FieldGuard) -> None:
+def object_bindables(
+    api: ApiModel, schema: GraphQLSchema, guard: FieldGuard | None, planners: Sequence[Planner] = DEFAULT_PLANNERS
+) -> list[ObjectType]:
+    """One ``ObjectType`` per object type: each field gets its plan's resolver (or the default
+    one), behind the ``@aws_*`` check when there is one."""
+    bindables = []
     for type_name, gql_type in schema.type_map.items():
         if type_name.startswith("__") or not isinstance(gql_type, GraphQLObjectType):
             continue
-        for name, gql_field in gql_type.fields.items():
-            resolve = gql_field.resolve or _default_resolver(name)
-            gql_field.resolve = _guarded(resolve, guard, type_name, name)
+        bindable = ObjectType(type_name)
+        for name in gql_type.fields:
+            plan = plan_field(api, type_name, name, planners)
+            resolve = plan.resolve if plan is not None else None
+            if guard is not None:
+                resolve = _guarded(resolve or _default_resolver(name), guard, type_name, name)
+            if resolve is not None:
+                bindable.set_field(name, resolve)
+        bindables.append(bindable)
+    return bindables
+
+
+def build_executable_api(
+    api: ApiModel, guard_factory: GuardFactory | None = None, planners: Sequence[Planner] = DEFAULT_PLANNERS
+) -> ExecutableApi:
+    """Build the schema from the API model's SDL and bind every resolver to it."""
+    schema = build_appsync_schema(api.sdl)
+    guard = guard_factory(schema) if guard_factory else None
+    bindables: list[SchemaBindable] = [
+        *scalar_bindables(schema),
+        *abstract_type_bindables(schema),
+        *object_bindables(api, schema, guard, planners),
+    ]
+    for bindable in bindables:
+        bindable.bind_to_schema(schema)
+    return ExecutableApi(api=api, schema=schema, guard=guard)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,6 +166,7 @@ class OperationResult:
     body: dict[str, Any]
     operation_type: OperationType | None = None
     published: list[tuple[str, Any]] = field(default_factory=list)  # (mutation field, its result)
+    status: int = 200  # a whole-request failure found during execution answers with its own
 
 
 def mutation_results(document: DocumentNode, operation_name: str | None, data: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
@@ -267,6 +224,9 @@ class Executor:
             operation_name=operation_name,
             middleware=[guard] if guard is not None else None,
         )
+        failed = _request_failure(result.errors)
+        if failed is not None:
+            return OperationResult(failed.body(), operation.operation, status=failed.status)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             if result.data is None and all(not e.path for e in result.errors):
@@ -284,6 +244,14 @@ class Executor:
         operation_name: str | None,
     ) -> OperationResult:
         return await anyio.to_thread.run_sync(self.run_sync, prepared, context, variables, operation_name)
+
+
+def _request_failure(errors: list[GraphQLError] | None) -> RequestError | None:
+    """An error that fails the whole request (e.g. a union value without ``__typename``)."""
+    for error in errors or ():
+        if isinstance(error.original_error, RequestError):
+            return error.original_error
+    return None
 
 
 def _subscription_over_http(operation: OperationDefinitionNode) -> dict[str, Any]:

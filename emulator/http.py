@@ -198,11 +198,12 @@ async def graphql_http(request: Request) -> Response:
         handled.items_returned,
         len(result.body.get("errors") or []),
     )
-    return _json(encoded, request_id)
+    return _json(encoded, request_id, result.status)
 
 
-def _json(content: bytes, request_id: str) -> Response:
-    return Response(content, media_type="application/json", headers={**CORS_HEADERS, "x-amzn-RequestId": request_id})
+def _json(content: bytes, request_id: str, status: int = 200) -> Response:
+    return Response(content, status_code=status, media_type="application/json",
+                    headers={**CORS_HEADERS, "x-amzn-RequestId": request_id})
 
 
 def _first_field(query: str) -> str:

@@ -60,8 +60,8 @@ class ExecutionLimits:
 
 
 def resolver_fields(api: ApiModel) -> frozenset[FieldKey]:
-    """The fields AppSync would run a resolver for: root fields and relations."""
-    fields: set[FieldKey] = set(api.root_fields)
+    """The fields AppSync would run a resolver for: root fields, relations and ``@function`` fields."""
+    fields: set[FieldKey] = set(api.root_fields) | set(api.functions)
     for model in api.models.values():
         fields.update((model.name, name) for name in model.relations)
     return frozenset(fields)

@@ -20,6 +20,7 @@ import anyio.to_thread
 import watchfiles
 
 from emulator.app import Generation, StartupError, build_generation
+from emulator.gen2.merge import gen2_project
 from emulator.settings import ConfigError, Settings
 from emulator.state import AppState
 
@@ -29,17 +30,30 @@ SettingsLoader = Callable[[], Settings]
 
 
 def watched_paths(settings: Settings) -> list[Path]:
-    """The schema (file or folder) and the config file, as they exist now."""
-    paths = [p for p in (settings.schema, settings.config_file) if p is not None]
+    """The schema (file or folder), the config file and the files its custom resolvers name
+    (their folders), and the Amplify API folder, as they exist now; for a Gen 2 project its
+    ``amplify/`` folder instead of the schema generated from it."""
+    gen2 = gen2_project(settings)
+    schema = gen2.root / "amplify" if gen2 else settings.schema
+    paths = [p for p in (schema, settings.config_file) if p is not None]
     project = settings.extra.get("amplify", {}).get("api_dir") if isinstance(settings.extra.get("amplify"), dict) else None
     if project:
         paths.append(Path(project))
+    if settings.custom is not None:
+        handlers = [r.handler for r in settings.custom.resolvers.values()] + [
+            f.handler for f in settings.custom.functions.values()]
+        paths += sorted({f.parent for h in handlers for f in (h.request, h.response, h.code) if f is not None})
     return [p.resolve() for p in paths if p.exists()]
+
+
+#: files whose change means a new API: the schema, the config, stacks, templates, resolver and
+#: Gen 2 project code
+_SOURCE_SUFFIXES = (".graphql", ".toml", ".json", ".vtl", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
 
 
 def _relevant(change: tuple[watchfiles.Change, str]) -> bool:
     name = change[1]
-    return name.endswith((".graphql", ".toml", ".json"))
+    return name.endswith(_SOURCE_SUFFIXES) and "node_modules" not in Path(name).parts
 
 
 class Reloader:
@@ -54,14 +68,15 @@ class Reloader:
         """Build a new generation and swap it in; on any mistake keep the old one (blocking)."""
         try:
             settings = self.load_settings()
-            generation = build_generation(settings, self.state.engine)
+            generation = build_generation(settings, self.state.engine, runners=self.state.functions)
         except (ConfigError, StartupError) as exc:
-            message = f"appsync-emulator: reload failed, still serving the previous API: {exc}"
-            print(message, file=sys.stderr, flush=True)
-            log.error("%s", message)
+            # One line, on stderr whatever the log level (not also as a log record: it would print twice).
+            print(f"appsync-emulator: reload failed, still serving the previous API: {exc}", file=sys.stderr, flush=True)
             return False
         if settings.dynamodb_endpoint != self.state.settings.dynamodb_endpoint:
             log.warning("the [dynamodb] endpoint changed; restart the emulator to use it")
+        if settings.tls != self.state.settings.tls:
+            log.warning("the tls setting changed; restart the emulator to use it")
         self.state.install(generation)
         self.generation_count += 1
         models = ", ".join(sorted(generation.executor.executable.api.models)) or "no models"

@@ -21,9 +21,11 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from ariadne import ScalarType
 from graphql import (
     BooleanValueNode,
     EnumValueNode,
@@ -274,17 +276,35 @@ def scalar_type(name: str) -> GraphQLScalarType:
     )
 
 
+class AppSyncScalar(ScalarType):
+    """ariadne's ``ScalarType`` bindable with AppSync's coercion of one AWS scalar.
+
+    ariadne binds the output and variable coercers; the literal coercer is graphql-core 3.3's own
+    ``coerce_input_literal`` (ariadne only knows the older ``parse_literal``), bound here too so
+    literals keep AppSync's messages."""
+
+    def __init__(self, behaviour: Any) -> None:
+        super().__init__(behaviour.name, serializer=behaviour.coerce_output_value,
+                         value_parser=behaviour.coerce_input_value)
+        self._coerce_input_literal = behaviour.coerce_input_literal
+
+    def bind_to_schema(self, schema: GraphQLSchema) -> None:
+        super().bind_to_schema(schema)
+        scalar = schema.type_map[self.name]
+        assert isinstance(scalar, GraphQLScalarType)
+        scalar.coerce_input_literal = self._coerce_input_literal
+
+
+def scalar_bindables(schema: GraphQLSchema) -> list[AppSyncScalar]:
+    """One bindable per AWS scalar the schema declares (a schema without them gets none)."""
+    return [AppSyncScalar(behaviour) for name, behaviour in SCALARS.items()
+            if isinstance(schema.type_map.get(name), GraphQLScalarType)]
+
+
 def bind_scalars(schema: GraphQLSchema) -> None:
     """Install AppSync's coercion on the AWS scalars a schema declares (others are untouched)."""
-    for name, behaviour in SCALARS.items():
-        scalar = schema.type_map.get(name)
-        if not isinstance(scalar, GraphQLScalarType):
-            continue
-        scalar.coerce_output_value = behaviour.coerce_output_value
-        scalar.coerce_input_value = behaviour.coerce_input_value
-        scalar.coerce_input_literal = behaviour.coerce_input_literal
-        scalar.serialize = behaviour.coerce_output_value  # type: ignore[method-assign]
-        scalar.parse_value = behaviour.coerce_input_value  # type: ignore[method-assign]
+    for bindable in scalar_bindables(schema):
+        bindable.bind_to_schema(schema)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,16 +312,47 @@ def bind_scalars(schema: GraphQLSchema) -> None:
 
 
 def java_value(value: Any) -> str:
-    """A variable value as Java's ``toString`` prints it (``{a=1, b=[x, y]}``)."""
+    """A variable value as Java's ``toString`` prints it (``{a=1, b=[x, y]}``, ``1.0E10``)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return java_double(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}={java_value(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(java_value(item) for item in value) + "]"
     return str(value)
+
+
+def java_double(value: float) -> str:
+    """``Double.toString``: plain between 10^-3 and 10^7 (``1.0``, ``0.25``), scientific outside
+    (``1.0E10``, ``1.5E-4``), always with a fraction digit; the shortest digits that round-trip."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    digits, exponent = _shortest_digits(abs(value))  # value = 0.digits × 10^exponent
+    if 1e-3 <= abs(value) < 1e7:
+        if exponent <= 0:
+            return f"{sign}0.{'0' * -exponent}{digits}"
+        whole, fraction = digits[:exponent].ljust(exponent, "0"), digits[exponent:]
+        return f"{sign}{whole}.{fraction or '0'}"
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent - 1}"
+
+
+def _shortest_digits(value: float) -> tuple[str, int]:
+    """The shortest round-trip decimal digits of a positive float and its exponent, such that
+    ``value == 0.<digits> × 10**exponent``."""
+    _, digit_tuple, power = Decimal(repr(value)).as_tuple()
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    stripped = digits.rstrip("0")
+    return stripped, int(power) + len(digits)
+
 
 
 def java_literal(node: ValueNode) -> str:

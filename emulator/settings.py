@@ -1,5 +1,8 @@
 """Typed settings: the TOML config file (shared/CONTRACT.md) plus CLI overrides.
 
+Which keys each table accepts, with their types, defaults and meanings, is listed in
+``emulator.config_schema`` (the README's configuration reference is rendered from it).
+
 One ``Settings`` object is built at start and passed down; nothing reads the config file or the
 environment after that. Every value is checked here, so a wrong key, type or path fails at start
 with the file, the key and what was expected, instead of failing later mid-request.
@@ -11,13 +14,17 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from emulator.function_config import FunctionSettings
+    from emulator.resolver_config import CustomConfig
+
+from emulator.config_reader import ConfigError, TableReader
+from emulator.config_schema import table_keys
+from emulator.datastore_settings import DataStoreSettings, read_datastore_settings
 
 AUTH_MODES = ("API_KEY", "AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "OPENID_CONNECT", "AWS_LAMBDA")
-
-
-class ConfigError(Exception):
-    """A config mistake, worded for the user: where it is and what was expected."""
 
 
 @dataclass(frozen=True)
@@ -34,16 +41,31 @@ class IamCredential:
     session_token: str | None = None
 
 
+DEFAULT_USER_POOL_ID = "us-east-1_Local"
+
+
 @dataclass(frozen=True)
 class UserPoolSettings:
-    user_pool_id: str = "us-east-1_Local"
+    user_pool_id: str = DEFAULT_USER_POOL_ID
     app_client_id: str = "localclient"
     region: str = "us-east-1"
     jwks_file: Path | None = None
+    jwks_url: str | None = None  # None: Cognito's URL for a real pool id; "": fetch nothing
 
     @property
     def issuer(self) -> str:
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def fetched_jwks_url(self) -> str | None:
+        """Where the pool's public keys are fetched at start: ``jwks_url``, else Cognito's
+        ``/.well-known/jwks.json`` of the pool; None for the emulator's own pool (a default start
+        makes no network call) or when ``jwks_url = ""``."""
+        if self.jwks_url is not None:
+            return self.jwks_url or None
+        if self.user_pool_id == DEFAULT_USER_POOL_ID:
+            return None
+        return f"{self.issuer}/.well-known/jwks.json"
 
 
 @dataclass(frozen=True)
@@ -66,7 +88,7 @@ class IamSettings:
 
 @dataclass(frozen=True)
 class LambdaSettings:
-    handler: str | None = None  # "module:function"
+    handler: str | None = None  # "module:function" (in process), "file.ts:export" or a function's name
     search_path: Path | None = None  # the config file's folder: the module is looked up there first
 
 
@@ -118,13 +140,18 @@ class Settings:
     port: int = 20002
     data_dir: Path = Path(".appsync-emulator")
     in_memory: bool = False
+    tls: bool = False  # HTTPS and WSS on the one port, certificate from a CA in the data dir (emulator/tls.py)
     dynamodb_endpoint: str | None = None
     dynamodb_region: str = "us-east-1"
     auth: AuthSettings = AuthSettings()
     limits: LimitsSettings = LimitsSettings()
+    datastore: DataStoreSettings = DataStoreSettings()
     config_file: Path | None = None
     log_level: str = "info"
+    gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
     extra: dict[str, Any] = field(default_factory=dict)
+    custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
+    functions: tuple[FunctionSettings, ...] = ()
 
     def table_name(self, model: str) -> str:
         """Amplify's table naming: ``<Model>-<api_id>-<env>``."""
@@ -140,79 +167,6 @@ class Settings:
 # Loading
 
 
-class _Reader:
-    """Reads one TOML table, checking keys and types, naming the file and key on error."""
-
-    def __init__(self, path: Path, prefix: str, table: dict[str, Any], allowed: set[str]) -> None:
-        self.file = path
-        self.prefix = prefix
-        self.table = table
-        unknown = sorted(set(table) - allowed)
-        if unknown:
-            raise ConfigError(
-                f"{path}: unknown key {self._name(unknown[0])!r}; expected one of: {', '.join(sorted(allowed))}"
-            )
-
-    def _name(self, key: str) -> str:
-        return f"{self.prefix}{key}"
-
-    def _fail(self, key: str, expected: str) -> ConfigError:
-        value = self.table[key]
-        return ConfigError(f"{self.file}: key {self._name(key)!r} must be {expected}, got {value!r}")
-
-    def text(self, key: str, default: str | None) -> str | None:
-        if key not in self.table:
-            return default
-        if not isinstance(self.table[key], str):
-            raise self._fail(key, "a string")
-        return self.table[key]
-
-    def choice(self, key: str, default: str | None, choices: tuple[str, ...]) -> str | None:
-        value = self.text(key, default)
-        if key in self.table and value not in choices:
-            raise self._fail(key, "one of " + ", ".join(choices))
-        return value
-
-    def integer(self, key: str, default: int) -> int:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self._fail(key, "an integer")
-        return value
-
-    def number(self, key: str, default: float) -> float:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self._fail(key, "a number")
-        return float(value)
-
-    def text_list(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._fail(key, "a list of strings")
-        return tuple(value)
-
-    def file_path(self, key: str, must_exist: bool = True) -> Path | None:
-        value = self.text(key, None)
-        if value is None or value == "":
-            return None
-        resolved = (self.file.parent / value).resolve()
-        if must_exist and not resolved.exists():
-            raise ConfigError(f"{self.file}: key {self._name(key)!r} names {value!r}, but {resolved} does not exist")
-        return resolved
-
-    def sub(self, key: str, allowed: set[str]) -> _Reader:
-        value = self.table.get(key, {})
-        if not isinstance(value, dict):
-            raise self._fail(key, "a table")
-        return _Reader(self.file, f"{self._name(key)}.", value, allowed)
-
-
 def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -224,7 +178,7 @@ def _parse_datetime(path: Path, key: str, value: Any) -> datetime:
     raise ConfigError(f"{path}: key {key!r} must be an ISO 8601 date-time, got {value!r}")
 
 
-def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
+def _api_keys(reader: TableReader) -> tuple[ApiKey, ...]:
     raw = reader.table.get("keys", [])
     name = reader._name("keys")
     if not isinstance(raw, list):
@@ -244,7 +198,7 @@ def _api_keys(reader: _Reader) -> tuple[ApiKey, ...]:
     return tuple(keys)
 
 
-def _iam(reader: _Reader) -> IamSettings:
+def _iam(reader: TableReader) -> IamSettings:
     defaults = IamSettings()
     raw_creds = reader.table.get("credentials", [])
     if not isinstance(raw_creds, list):
@@ -253,11 +207,11 @@ def _iam(reader: _Reader) -> IamSettings:
     for index, entry in enumerate(raw_creds):
         if not isinstance(entry, dict):
             raise ConfigError(f"{reader.file}: key {reader._name('credentials')}[{index}] must be a table")
-        item = _Reader(
+        item = TableReader(
             reader.file,
             f"{reader._name('credentials')}[{index}].",
             entry,
-            {"access_key_id", "secret_access_key", "role_arn", "session_token"},
+            table_keys("auth.iam.credentials"),
         )
         access, secret = item.text("access_key_id", None), item.text("secret_access_key", None)
         if not access or not secret:
@@ -274,35 +228,38 @@ def _iam(reader: _Reader) -> IamSettings:
     )
 
 
-def _auth(path: Path, top: _Reader) -> AuthSettings:
+def _auth(path: Path, top: TableReader) -> AuthSettings:
     if "auth" not in top.table:
         return AuthSettings()
-    auth = top.sub("auth", {"default", "additional", "api_key", "user_pools", "oidc", "iam", "lambda"})
+    auth = top.sub("auth", table_keys("auth"))
     default = auth.choice("default", "API_KEY", AUTH_MODES) or "API_KEY"
     additional = auth.text_list("additional", ())
     for mode in additional:
         if mode not in AUTH_MODES:
             raise ConfigError(f"{path}: key 'auth.additional' has {mode!r}; expected modes from: {', '.join(AUTH_MODES)}")
-    up = auth.sub("user_pools", {"user_pool_id", "app_client_id", "region", "jwks_file"})
+    up = auth.sub("user_pools", table_keys("auth.user_pools"))
+    jwks_url = up.text("jwks_url", None)
+    if jwks_url and not jwks_url.startswith(("http://", "https://")):
+        raise up.fail("jwks_url", 'an http:// or https:// URL (or "" to fetch nothing)')
     upd = UserPoolSettings()
-    oidc = auth.sub("oidc", {"issuer", "client_id", "jwks_file", "iat_ttl", "auth_ttl"})
+    oidc = auth.sub("oidc", table_keys("auth.oidc"))
     od = OidcSettings()
-    lam = auth.sub("lambda", {"handler"})
+    lam = auth.sub("lambda", table_keys("auth.lambda"))
     handler = lam.text("handler", None)
-    if handler is not None and ":" not in handler:
-        raise ConfigError(f"{path}: key 'auth.lambda.handler' must be 'module:function', got {handler!r}")
     modes = (default, *additional)
     if "AWS_LAMBDA" in modes and not handler:
-        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' ('module:function') is required")
+        raise ConfigError(f"{path}: AWS_LAMBDA is enabled, so key 'auth.lambda.handler' is required: a Python "
+                          "'module:function', a handler file 'file:export' (.js/.mjs/.cjs/.ts/.py) or a function's name")
     return AuthSettings(
         default=default,
         additional=additional,
-        api_keys=_api_keys(auth.sub("api_key", {"keys"})),
+        api_keys=_api_keys(auth.sub("api_key", table_keys("auth.api_key"))),
         user_pools=UserPoolSettings(
             user_pool_id=up.text("user_pool_id", upd.user_pool_id) or upd.user_pool_id,
             app_client_id=up.text("app_client_id", upd.app_client_id) or upd.app_client_id,
             region=up.text("region", upd.region) or upd.region,
             jwks_file=up.file_path("jwks_file"),
+            jwks_url=jwks_url,
         ),
         oidc=OidcSettings(
             issuer=oidc.text("issuer", od.issuer) or od.issuer,
@@ -311,7 +268,7 @@ def _auth(path: Path, top: _Reader) -> AuthSettings:
             iat_ttl_seconds=oidc.integer("iat_ttl", 0),
             auth_ttl_seconds=oidc.integer("auth_ttl", 0),
         ),
-        iam=_iam(auth.sub("iam", {"region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials"})),
+        iam=_iam(auth.sub("iam", table_keys("auth.iam"))),
         lambda_=LambdaSettings(handler=handler, search_path=path.parent.resolve()),
     )
 
@@ -333,8 +290,8 @@ _LIMIT_BOUNDS: dict[str, tuple[float, float | None]] = {
 _FLOAT_LIMITS = {"resolver_timeout_seconds", "keep_alive_seconds", "connection_init_timeout_seconds"}
 
 
-def _limits(top: _Reader) -> LimitsSettings:
-    reader = top.sub("limits", set(_LIMIT_BOUNDS))
+def _limits(top: TableReader) -> LimitsSettings:
+    reader = top.sub("limits", table_keys("limits"))
     defaults = LimitsSettings()
     values: dict[str, Any] = {}
     for key, (low, high) in _LIMIT_BOUNDS.items():
@@ -342,12 +299,13 @@ def _limits(top: _Reader) -> LimitsSettings:
         value = reader.number(key, default) if key in _FLOAT_LIMITS else reader.integer(key, default)
         if value < low or (high is not None and value > high):
             bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise reader._fail(key, f"{bounds}")
+            raise reader.fail(key, f"{bounds}")
         values[key] = value
     return LimitsSettings(**values)
 
 
-TOP_KEYS = {"schema", "api_id", "env", "transformer", "auth", "dynamodb", "limits"}
+TOP_KEYS = table_keys("")
+GEN2_LOADERS = ("fast", "real")
 
 
 def load_config(path: Path) -> Settings:
@@ -362,8 +320,11 @@ def load_config(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    top = _Reader(path, "", raw, TOP_KEYS)
-    dynamo = top.sub("dynamodb", {"endpoint", "region"})
+    from emulator.function_config import read_function_settings  # lazily: they import this module
+    from emulator.resolver_config import read_custom_config
+
+    top = TableReader(path, "", raw, TOP_KEYS)
+    dynamo = top.sub("dynamodb", table_keys("dynamodb"))
     endpoint = dynamo.text("endpoint", None) or None
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
         raise ConfigError(f"{path}: key 'dynamodb.endpoint' must be an http:// or https:// URL, got {endpoint!r}")
@@ -372,9 +333,14 @@ def load_config(path: Path) -> Settings:
         api_id=top.text("api_id", "emulator") or "emulator",
         env=top.text("env", "local") or "local",
         transformer=top.choice("transformer", None, ("v1", "v2")),
+        tls=top.boolean("tls", False),
         dynamodb_endpoint=endpoint,
         dynamodb_region=dynamo.text("region", "us-east-1") or "us-east-1",
         auth=_auth(path, top),
+        datastore=read_datastore_settings(top),
         limits=_limits(top),
+        gen2_loader=top.sub("gen2", table_keys("gen2")).choice("loader", "fast", GEN2_LOADERS) or "fast",
         config_file=path.resolve(),
+        custom=read_custom_config(top),
+        functions=read_function_settings(top),
     )

@@ -8,14 +8,16 @@ it needs it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.apimodel import ApiModel
 from emulator.auth.identity import Identity
 from emulator.engine import Engine
 from emulator.execution import Executor
+from emulator.resolver_specs import CustomResolvers
 from emulator.resolvers.context import AuthPolicy, ResolverContext
+from emulator.resolvers.functions import FunctionCatalog, FunctionEnvironment, FunctionRunners
 from emulator.settings import Settings
 
 
@@ -27,20 +29,37 @@ class Generation:
     auth: Any  # auth.gateway.AuthGateway
     executor: Executor
     policy: AuthPolicy
+    custom: CustomResolvers = field(default_factory=CustomResolvers)  # declared custom resolvers, data sources and tables
+    functions: FunctionCatalog = field(default_factory=FunctionCatalog)
+    function_environment: FunctionEnvironment | None = None
 
 
 @dataclass
 class AppState:
-    """The current generation and what outlives it: the engine, the hub, the start time."""
+    """The current generation and what outlives it: the engine, the hub, the search indexes, the
+    function runners (their processes stay warm across reloads), the start time."""
 
     generation: Generation
     engine: Engine
     hub: Any  # emulator.hub.Hub
     started_at: float = 0.0
+    search: Any = None  # emulator.resolvers.search.SearchService: the @searchable indexes
+    functions: FunctionRunners = field(default_factory=FunctionRunners)
+    triggers: Any = None  # emulator.resolvers.functions.triggers.TableTriggers, when any function has one
+
+    def __post_init__(self) -> None:
+        self._configure_functions(self.generation)
 
     def install(self, generation: Generation) -> None:
         """Swap in a new generation; requests already running keep the one they started with."""
         self.generation = generation
+        self._configure_functions(generation)
+
+    def _configure_functions(self, generation: Generation) -> None:
+        if generation.function_environment is not None:
+            self.functions.configure(generation.functions, generation.function_environment)
+        if self.triggers is not None:
+            self.triggers.configure(generation.functions, generation.settings.table_name)
 
     @property
     def settings(self) -> Settings:
@@ -75,4 +94,6 @@ class AppState:
             identity=identity,
             policy=generation.policy,
             request_headers=headers or {},
+            search=self.search,
+            functions=self.functions,
         )

@@ -220,3 +220,56 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise FilterError(f"Expected an object in '{where}'.")
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# ``util.transform.toSubscriptionFilter``: a filter input as the filter JSON AppSync delivers on.
+
+
+def to_filter_json(
+    filter_input: Any, ignored_fields: Sequence[str] = (), rules: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The ``{"filterGroup": [{"filters": [...]}, ...]}`` of a filter input, as AppSync's
+    ``toSubscriptionFilter`` builds it: the input expanded into OR-ed groups of AND-ed rules.
+    Several operators on one field are alternatives (OR), ``and`` members multiply out, ``or``
+    members are alternatives, ``ignored_fields`` are skipped and each of ``rules`` is an
+    alternative added to every group (the examples of AppSync's transformation-helpers page). ``None`` for an input that is not a filter object."""
+    try:
+        groups = _alternatives(filter_input, tuple(ignored_fields))
+        if isinstance(rules, Mapping):
+            extra = [alternative for name, operators in rules.items() for alternative in _field_alternatives(name, operators)]
+            if extra:
+                groups = _cross(groups, extra)
+    except FilterError:
+        return None
+    return {"filterGroup": [{"filters": filters} for filters in groups if filters]}
+
+
+Rules = list[dict[str, Any]]
+
+
+def _cross(groups: list[Rules], alternatives: list[Rules]) -> list[Rules]:
+    return [group + alternative for group in groups for alternative in alternatives]
+
+
+def _field_alternatives(name: str, operators: Any) -> list[Rules]:
+    return [[{"fieldName": name, "operator": operator, "value": value}] for operator, value in _mapping(operators, name).items()]
+
+
+def _alternatives(filter_input: Any, ignored: tuple[str, ...]) -> list[Rules]:
+    groups: list[Rules] = [[]]
+    for key, value in _mapping(filter_input, "filter").items():
+        if key in ("and", "or"):
+            if not isinstance(value, Sequence) or isinstance(value, str):
+                raise FilterError(f"'{key}' needs a list of filters.")
+            if key == "and":
+                for member in value:
+                    groups = _cross(groups, _alternatives(member, ignored))
+            else:
+                # an ``or`` member left without rules (all its fields ignored) is no alternative
+                alternatives = [group for member in value for group in _alternatives(member, ignored) if group]
+                if alternatives:
+                    groups = _cross(groups, alternatives)
+        elif key not in ignored:
+            groups = _cross(groups, _field_alternatives(key, value))
+    return groups

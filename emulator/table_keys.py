@@ -48,15 +48,19 @@ def key_differences(described: Mapping[str, Any], wanted: Mapping[str, Any]) -> 
     return problems
 
 
-def refuse_changed_keys(client: Any, api: ApiModel, table_name: Callable[[str], str]) -> None:
-    """Raise ``ChangedKeys`` when an existing model table cannot serve the schema's keys."""
+def refuse_changed_keys(
+    client: Any, api: ApiModel, table_name: Callable[[str], str], extra: Sequence[Mapping[str, Any]] = ()
+) -> None:
+    """Raise ``ChangedKeys`` when an existing model table (or a declared ``extra`` table) cannot
+    serve the keys the schema (or its declaration) asks for."""
     existing = set(list_table_names(client))
+    wanted = [table_definition(model, table_name(model.name)) for model in api.models.values()] + [dict(d) for d in extra]
     found = []
-    for model in api.models.values():
-        name = table_name(model.name)
+    for definition in wanted:
+        name = definition["TableName"]
         if name in existing:
             described = client.describe_table(TableName=name)["Table"]
-            found += [f"table {name}: {problem}" for problem in key_differences(described, table_definition(model, name))]
+            found += [f"table {name}: {problem}" for problem in key_differences(described, definition)]
     if found:
         raise ChangedKeys(
             "; ".join(found) + ". DynamoDB cannot change the keys of an existing table or index: export the "

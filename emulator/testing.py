@@ -12,6 +12,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -52,8 +53,24 @@ class RunningEmulator:
     output: list[str] = field(default_factory=list)
 
     @property
+    def tls(self) -> bool:
+        """Serving HTTPS and WSS (``--tls``), as its start-up lines say."""
+        return self.startup.get("GraphQL endpoint", "").startswith("https://")
+
+    @property
+    def ca_file(self) -> Path | None:
+        """With ``--tls``: the CA certificate to trust (``NODE_EXTRA_CA_CERTS``, ``verify=``)."""
+        path = self.startup.get("TLS CA certificate")
+        return Path(path) if path else None
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """httpx's ``verify``: a context trusting the emulator's CA with ``--tls``, else the default."""
+        return ssl.create_default_context(cafile=str(self.ca_file)) if self.ca_file else True
+
+    @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def graphql_url(self) -> str:
@@ -61,7 +78,7 @@ class RunningEmulator:
 
     @property
     def realtime_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/graphql/realtime"
+        return f"{'wss' if self.tls else 'ws'}://127.0.0.1:{self.port}/graphql/realtime"
 
     @property
     def host(self) -> str:
@@ -97,7 +114,7 @@ class RunningEmulator:
         body: dict[str, Any] = {"query": query, "variables": dict(variables or {})}
         if operation_name:
             body["operationName"] = operation_name
-        return httpx.post(self.graphql_url, json=body, headers=sent, timeout=timeout)
+        return httpx.post(self.graphql_url, json=body, headers=sent, timeout=timeout, verify=self.verify)
 
     def token(self, username: str, *, groups: tuple[str, ...] = (), extra: list[str] | None = None) -> str:
         """A user-pool JWT for ``username`` minted by ``appsync-emulator token`` with our config."""
@@ -135,7 +152,8 @@ class RunningEmulator:
         request = AWSRequest("POST", self.graphql_url, data=body, headers={"content-type": "application/json"})
         credentials = Credentials(access_key_id, secret_access_key, session_token)
         SigV4Auth(credentials, "appsync", self._iam_settings().get("region", "us-east-1")).add_auth(request)
-        return httpx.post(self.graphql_url, content=body, headers=dict(request.headers), timeout=timeout)
+        return httpx.post(self.graphql_url, content=body, headers=dict(request.headers), timeout=timeout,
+                          verify=self.verify)
 
     def _iam_settings(self) -> dict[str, Any]:
         """``[auth.iam]`` of the config, read with tomllib so the emulator's modules stay out of the test."""
@@ -165,6 +183,7 @@ class RunningEmulator:
             region_name="us-east-1",
             aws_access_key_id="local",
             aws_secret_access_key="local",
+            verify=str(self.ca_file) if self.ca_file else None,
         )
 
     def stop(self, timeout: float = 15) -> int:
@@ -179,7 +198,9 @@ class RunningEmulator:
         return self.process.returncode
 
 
-_STARTUP_LINE = re.compile(r"^(GraphQL endpoint|Realtime endpoint|DynamoDB endpoint|Explorer|API key|IAM access key id): (.+)$")
+_STARTUP_LINE = re.compile(
+    r"^(GraphQL endpoint|Realtime endpoint|DynamoDB endpoint|Explorer|API key|IAM access key id|TLS CA certificate): (.+)$"
+)
 
 
 def start_emulator(
@@ -239,8 +260,8 @@ def _wait_ready(running: RunningEmulator, timeout: float) -> None:
         if running.process.poll() is not None:
             raise EmulatorStartError("emulator exited during start:\n" + "\n".join(running.output))
         if "Explorer" in running.startup:
-            try:
-                httpx.post(running.graphql_url, content=b"", timeout=2)
+            try:  # with --tls the CA line follows the endpoints: until it is read, verification fails
+                httpx.post(running.graphql_url, content=b"", timeout=2, verify=running.verify)
                 return
             except httpx.HTTPError:
                 pass

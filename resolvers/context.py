@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 
 from emulator.apimodel import ApiModel, ModelSpec, RootField
 from emulator.auth.identity import Identity
+from emulator.auth.rules_search import AggregationAccess
 
 Item = dict[str, Any]  # a model item in its GraphQL (plain Python) form, not DynamoDB JSON
 FilterInput = dict[str, Any]  # a Model<X>FilterInput-shaped dict, e.g. {"owner": {"eq": "a"}}
@@ -81,6 +82,10 @@ class AuthPolicy(Protocol):
         raises ``AppSyncError`` (Unauthorized) otherwise."""
         ...
 
+    def search_aggregations(self, model: ModelSpec, identity: Identity | None) -> AggregationAccess:
+        """v2 search: the fields the caller may aggregate on (after ``read_filter(..., "search")``)."""
+        ...
+
 
 class AllowAll:
     """The policy for a model-less or rule-less setting: everything allowed, nothing filtered."""
@@ -117,6 +122,9 @@ class AllowAll:
 
     def check_custom_field(self, root: RootField, identity: Identity | None) -> None:
         return None
+
+    def search_aggregations(self, model: ModelSpec, identity: Identity | None) -> AggregationAccess:
+        return AggregationAccess()
 
 
 @dataclass
@@ -158,6 +166,10 @@ class ResolverContext:
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("appsync_emulator.resolvers"))
     request_headers: Mapping[str, str] = field(default_factory=dict)
     dynamodb_calls: int = 0  # counted by resolvers for the request log
+    search: Any = None  # resolvers.search.SearchService: the @searchable indexes (None: no search)
+    # The function runners (``emulator.resolvers.functions.FunctionRunners``): ``@function``
+    # fields and Lambda data sources call functions through ``functions.invoke``.
+    functions: Any = None
     # Per-request memo of the resolvers' batch loaders (e.g. belongsTo served by one BatchGetItem
     # for all sibling parents); keyed by loader name, owned by ``resolvers.loader``.
     loaders: dict[str, Any] = field(default_factory=dict)

@@ -30,8 +30,9 @@ class Placeholders:
             self.names[placeholder] = attribute
         return self._name_for[attribute]
 
-    def value(self, value: Any) -> str:
-        """A fresh placeholder holding ``value`` as a DynamoDB attribute value."""
+    def value(self, value: Any, path: tuple[str, ...] = ()) -> str:
+        """A fresh placeholder holding ``value`` as a DynamoDB attribute value (``path``, where
+        the value sits in a filter input, does not matter to numbered placeholders)."""
         return self.attribute_value(to_attribute(value))
 
     def attribute_value(self, attribute: AttributeValue) -> str:

@@ -31,7 +31,7 @@ def note_page(
     """Record one page; returns (and logs) the hint when the filter made it short."""
     hint = None
     if kept < read and kept < limit:
-        hint = short_page_hint(ctx, label, model, read, kept, user_filter, auth_filter)
+        hint = short_page_hint(ctx, label, model, read, kept, user_filter, auth_filter, has_next=has_next)
         ctx.logger.info(hint)
     ctx.stats.record(label, model.name, read, kept, limit, has_next, hint)
     return hint
@@ -45,7 +45,11 @@ def short_page_hint(
     kept: int,
     user_filter: FilterInput | None,
     auth_filter: FilterInput | None,
+    *,
+    has_next: bool,
 ) -> str:
+    """Why the page is short, and what would avoid reading past the filter (``has_next``: the page
+    came back with a nextToken; without one the client already has the whole answer)."""
     reasons = []
     if user_filter_fields := filter_fields(user_filter):
         reasons.append(f"filter on {', '.join(user_filter_fields)}")
@@ -53,9 +57,12 @@ def short_page_hint(
         reasons.append(f"auth filter on {', '.join(auth_fields)}")
     reason = "; ".join(reasons) or "filter"
     candidates = equality_fields(user_filter) or equality_fields(auth_filter)
-    suggestion = _suggestion(ctx, model, candidates[0]) if candidates else (
-        "no key can serve this filter; keep paging with nextToken until it is null"
-    )
+    if candidates:
+        suggestion = _suggestion(ctx, model, candidates[0])
+    elif has_next:
+        suggestion = "no key can serve this filter; keep paging with nextToken until it is null"
+    else:
+        suggestion = "no key can serve this filter; nextToken is null, so this page is the whole answer"
     return f"{label} read {read} items, kept {kept} ({reason}); {suggestion}"
 
 

@@ -40,6 +40,12 @@ class PageRequest:
     limit: int | None = None
     next_token: str | None = None
     forward: bool = True
+    # What custom resolvers' Query/Scan documents may also ask for (model resolvers never do).
+    consistent_read: bool = False
+    select: str | None = None
+    projection: str | None = None
+    segment: int | None = None
+    total_segments: int | None = None
 
 
 @dataclass
@@ -63,13 +69,27 @@ def read_page(ctx: ResolverContext, request: PageRequest) -> Page:
         if request.key_condition:
             params["KeyConditionExpression"] = request.key_condition
         params["ScanIndexForward"] = request.forward
-    if request.filter:
+    if request.filter is not None:
         params["FilterExpression"] = request.filter
+    _optional_read_params(request, params)
     params.update(request.placeholders.request_fields())
     response = call(ctx, request.operation, **params)
     items = [item for raw in response.get("Items", []) if (item := from_item(raw)) is not None]
     next_token = encode_token(response.get("LastEvaluatedKey"), request.table, request.index)
     return Page(items, next_token, int(response.get("ScannedCount", len(items))))
+
+
+def _optional_read_params(request: PageRequest, params: dict[str, Any]) -> None:
+    if request.consistent_read:
+        params["ConsistentRead"] = True
+    if request.select is not None:
+        params["Select"] = request.select
+    if request.projection is not None:
+        params["ProjectionExpression"] = request.projection
+    if request.segment is not None:
+        params["Segment"] = request.segment
+    if request.total_segments is not None:
+        params["TotalSegments"] = request.total_segments
 
 
 def _valid_limit(limit: int) -> int:

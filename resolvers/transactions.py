@@ -1,6 +1,7 @@
-"""TransactWriteItems for custom resolvers, with cancellation reasons as AppSync reports them.
+"""Transactions for custom resolvers, with cancellation reasons as AppSync reports them.
 
-A cancelled transaction becomes ``TransactionCancelled`` (errorType
+``transact_write`` takes GraphQL-form actions; ``run_transaction`` takes DynamoDB-form ones (the
+data-source layer's TransactWriteItems/TransactGetItems documents). A cancelled transaction becomes ``TransactionCancelled`` (errorType
 ``DynamoDB:TransactionCanceledException``); its ``reasons`` list has one ``{type, message}`` per
 action in order, like AppSync's ``$ctx.result.cancellationReasons`` (``type`` is DynamoDB's
 code, ``"None"`` for actions that did not fail).
@@ -19,7 +20,7 @@ from emulator.resolvers.context import FilterInput, Item, ResolverContext
 from emulator.resolvers.dynamo_errors import appsync_error, call
 from emulator.resolvers.expressions import Placeholders, update_expression
 from emulator.resolvers.filters import compile_filter
-from emulator.resolvers.values import to_item
+from emulator.resolvers.values import from_item, to_item
 
 MAX_ACTIONS = 100
 
@@ -66,16 +67,25 @@ class TransactAction:
 
 def transact_write(ctx: ResolverContext, actions: Sequence[TransactAction], token: str | None = None) -> None:
     """All-or-nothing writes; raises ``TransactionCancelled`` with per-action reasons."""
-    if not actions or len(actions) > MAX_ACTIONS:
+    run_transaction(ctx, "transact_write_items", [action.as_dynamodb() for action in actions], token)
+
+
+def run_transaction(
+    ctx: ResolverContext, operation: str, transact_items: list[dict[str, Any]], token: str | None = None
+) -> dict[str, Any]:
+    """One TransactWriteItems / TransactGetItems call on DynamoDB-form actions (custom resolvers'
+    request documents arrive in that form); raises ``TransactionCancelled`` with per-action reasons."""
+    label = "TransactWriteItems" if operation == "transact_write_items" else "TransactGetItems"
+    if not transact_items or len(transact_items) > MAX_ACTIONS:
         raise AppSyncError(
-            f"TransactWriteItems takes between 1 and {MAX_ACTIONS} actions, got {len(actions)}",
+            f"{label} takes between 1 and {MAX_ACTIONS} actions, got {len(transact_items)}",
             "DynamoDB:ValidationException",
         )
-    params: dict[str, Any] = {"TransactItems": [action.as_dynamodb() for action in actions]}
+    params: dict[str, Any] = {"TransactItems": transact_items}
     if token:
         params["ClientRequestToken"] = token
     try:
-        call(ctx, "transact_write_items", **params)
+        return call(ctx, operation, **params)
     except AppSyncError as error:
         cause = error.__cause__
         code = cause.response.get("Error", {}).get("Code", "") if isinstance(cause, ClientError) else ""
@@ -83,7 +93,7 @@ def transact_write(ctx: ResolverContext, actions: Sequence[TransactAction], toke
             raise TransactionCancelled(appsync_error(cause).message, cancellation_reasons(cause.response)) from cause
         if "UnknownOperation" in str(code):
             raise AppSyncError(
-                "The DynamoDB engine behind the emulator does not support transactions (TransactWriteItems); "
+                f"The DynamoDB engine behind the emulator does not support transactions ({label}); "
                 "use the embedded engine or DynamoDB itself for this resolver",
                 "DynamoDB:UnknownOperationException",
             ) from cause
@@ -91,8 +101,12 @@ def transact_write(ctx: ResolverContext, actions: Sequence[TransactAction], toke
 
 
 def cancellation_reasons(response: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """DynamoDB's CancellationReasons as ``[{type, message}]`` in action order."""
-    return [
-        {"type": reason.get("Code") or "None", "message": reason.get("Message")}
-        for reason in response.get("CancellationReasons") or []
-    ]
+    """DynamoDB's CancellationReasons as ``[{type, message}]`` in action order, with the stored
+    ``item`` (GraphQL form) when the action asked for it (ReturnValuesOnConditionCheckFailure)."""
+    reasons = []
+    for reason in response.get("CancellationReasons") or []:
+        entry: dict[str, Any] = {"type": reason.get("Code") or "None", "message": reason.get("Message")}
+        if reason.get("Item"):
+            entry["item"] = from_item(reason["Item"])
+        reasons.append(entry)
+    return reasons

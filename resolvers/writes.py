@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from emulator.apimodel import ModelSpec
 from emulator.errors import AppSyncError
+from emulator.resolvers import versioning
 from emulator.resolvers.context import FilterInput, Item, ResolverContext
 from emulator.resolvers.dynamo_errors import call
 from emulator.resolvers.expressions import Placeholders, update_expression
@@ -60,10 +61,12 @@ def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any])
         values = _without_null_index_keys(model, values)
     key = object_key(model, model.primary_key, values)
     values.update(key)
+    condition = _condition(key, exists=False, auth=None, user=args.get("condition"))
+    if model.sync is not None:  # DataStore: a versioned data source (emulator.resolvers.versioning)
+        return _result(ctx, versioning.put(ctx, versioning.VersionedSource.of(ctx, model), values, condition))
     placeholders = Placeholders()
-    condition = _condition(placeholders, key, exists=False, auth=None, user=args.get("condition"))
     params: dict[str, Any] = {"TableName": ctx.table_name(model.name), "Item": to_item(values)}
-    _put_condition(params, condition, placeholders)
+    _put_condition(params, compile_filter(condition, placeholders), placeholders)
     call(ctx, "put_item", **params)
     return _result(ctx, normalize(values))
 
@@ -200,6 +203,9 @@ def _write_existing(
     """UpdateItem (SET/REMOVE of ``changes``) or DeleteItem of the stored item at ``key``, after the
     auth slot, guarded by ``attribute_exists`` + auth condition + ``condition``; the returned item."""
     auth_condition = _write_auth(ctx, model, operation, key, user_input)
+    condition = _condition(key, exists=True, auth=auth_condition, user=user_condition)
+    if model.sync is not None:  # DataStore: a versioned data source (emulator.resolvers.versioning)
+        return versioning.write_existing(ctx, model, operation, key, user_input, condition, changes)
     action, return_values = _EXISTING_ITEM_WRITES[operation]
     placeholders = Placeholders()
     params: dict[str, Any] = {
@@ -210,23 +216,21 @@ def _write_existing(
     expression = update_expression(changes, placeholders) if changes is not None else None
     if expression:
         params["UpdateExpression"] = expression
-    condition = _condition(placeholders, key, exists=True, auth=auth_condition, user=user_condition)
-    _put_condition(params, condition, placeholders)
+    _put_condition(params, compile_filter(condition, placeholders), placeholders)
     response = call(ctx, action, **params)
     return from_item(response.get("Attributes"))
 
 
 def _condition(
-    placeholders: Placeholders,
     key: Mapping[str, Any],
     *,
     exists: bool,
     auth: FilterInput | None,
     user: FilterInput | None,
-) -> str | None:
-    """``{and: [key guard, auth condition, condition argument]}`` as one ConditionExpression."""
+) -> FilterInput | None:
+    """``{and: [key guard, auth condition, condition argument]}``, the write's one ConditionExpression."""
     guard = {name: {"attributeExists": exists} for name in key}
-    return compile_filter(combine_and(guard, auth, user), placeholders)
+    return combine_and(guard, auth, user)
 
 
 def _put_condition(params: dict[str, Any], condition: str | None, placeholders: Placeholders) -> None:

@@ -2,6 +2,7 @@
 # Installs the system tools some tests need, when they are missing and this machine can:
 #   chromium        the explorer's browser test (tests/e2e/test_explorer_browser.py)
 #   docker-compose  validating docker-compose.yml (tests/test_docker_files.py)
+#   curl            the README's quick-start tour, run as written (tests/e2e/test_examples.py)
 # Debian/Ubuntu packages via apt-get, as root (CI) or with password-less sudo. Nothing is
 # downloaded outside the package manager (Playwright drives the system Chromium).
 # Outside CI a tool that cannot be installed only warns: its tests skip with a message.
@@ -11,6 +12,7 @@ set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 as_root=()

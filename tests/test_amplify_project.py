@@ -11,6 +11,7 @@ import pytest
 from emulator.amplify.files import AmplifyProjectError
 from emulator.amplify.merge import apply_project
 from emulator.amplify.project import find_project_root, graphql_api_names, load_amplify_api
+from emulator.datastore_settings import ConflictSettings
 from emulator.settings import Settings, load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +41,8 @@ def test_legacy_project_uses_backend_config_and_schema_folder() -> None:
     assert api.transformer == "v1"
     assert api.auth.default == "API_KEY"
     assert api.auth.additional == ("AMAZON_COGNITO_USER_POOLS",)
-    assert any("conflict detection" in w for w in api.warnings)
+    assert api.datastore.project == ConflictSettings("AUTOMERGE")  # transform.conf.json ResolverConfig
+    assert api.warnings == ()
 
 
 def test_api_folder_itself_is_accepted() -> None:
@@ -64,11 +66,10 @@ def test_several_apis_need_a_choice() -> None:
         load_amplify_api(TWO, "restapi")
 
 
-def test_lambda_mode_needs_a_python_handler(tmp_path: Path) -> None:
+def test_lambda_mode_runs_the_project_authorizer_function_unless_the_config_names_one(tmp_path: Path) -> None:
     api = load_amplify_api(TWO, "adminapi")
     assert api.auth.modes == ("AWS_IAM", "AWS_LAMBDA")
-    with pytest.raises(AmplifyProjectError, match=r"adminapiAuthorizer.*\[auth.lambda\] handler"):
-        apply_project(Settings(), api)
+    assert apply_project(Settings(), api).auth.lambda_.handler == "adminapiAuthorizer"  # the project's function
     config = tmp_path / "appsync-emulator.toml"
     config.write_text('[auth.lambda]\nhandler = "authorizers:check"\n')
     settings = apply_project(load_config(config), api)

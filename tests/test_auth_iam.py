@@ -182,3 +182,16 @@ def test_signed_get_request_covers_the_url_query(iam: IamAuthenticator) -> None:
     tampered = AuthRequest(signed.headers, b"", method="GET", url_query=query.replace("listPosts", "listUsers"))
     with pytest.raises(UnauthorizedRequest):
         iam.authenticate(tampered)
+
+
+@pytest.mark.parametrize(("credentials", "hint"), [
+    (Credentials(LONG_TERM.access_key, LONG_TERM.secret_key, "sso-session-token"), "unset AWS_SESSION_TOKEN"),
+    (Credentials(SESSION.access_key, SESSION.secret_key), "configured with a session_token: send it (AWS_SESSION_TOKEN)"),
+    (Credentials(SESSION.access_key, SESSION.secret_key, "another-token"), "check AWS_SESSION_TOKEN"),
+], ids=["token-left-in-the-environment", "token-missing", "token-differs"])
+def test_a_session_token_refusal_says_what_to_set(iam: IamAuthenticator, credentials: Credentials, hint: str) -> None:
+    """AppSync's message first, then the emulator's hint (a leftover SSO AWS_SESSION_TOKEN is the usual case)."""
+    with pytest.raises(UnauthorizedRequest) as refused:
+        iam.authenticate(botocore_signed(credentials, BODY))
+    assert refused.value.message.startswith("The security token included in the request is invalid. ")
+    assert hint in refused.value.message and credentials.access_key in refused.value.message

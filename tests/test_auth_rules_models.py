@@ -14,6 +14,7 @@ import pytest
 
 from emulator.apimodel import ModelSpec
 from emulator.auth.rules_acm import model_auth
+from emulator.transform import TransformOptions, transform
 from tests.auth_rules_support import MATRIX, MATRIX_MODELS
 from tests.paths import GOLDEN
 
@@ -26,8 +27,6 @@ DECLARED = {  # fields written in auth-matrix.graphql (what Amplify's matrix is 
     "FineGrained": {"id", "content"}, "FieldLevel": {"id", "content", "secret", "adminNote"},
 }
 
-
-needs_golden = pytest.mark.skipif(not MATRIX_RESOLVERS.is_dir(), reason="golden VTL not present")
 
 
 def _vtl(name: str) -> str:
@@ -78,7 +77,6 @@ def _our_grants(model_spec: ModelSpec, operation: str) -> dict[str, Grant]:
     return ours
 
 
-@needs_golden
 @pytest.mark.parametrize("model_spec", MATRIX_MODELS, ids=lambda m: m.name)
 @pytest.mark.parametrize("operation", ["create", "update"])
 def test_allowed_fields_match_the_generated_templates(model_spec: ModelSpec, operation: str) -> None:
@@ -87,7 +85,6 @@ def test_allowed_fields_match_the_generated_templates(model_spec: ModelSpec, ope
     assert _our_grants(model_spec, operation) == golden
 
 
-@needs_golden
 def test_field_read_checks_match_the_generated_field_resolvers() -> None:
     for model_spec in MATRIX_MODELS:
         auth = model_auth(model_spec, "v2")
@@ -103,7 +100,6 @@ def test_field_read_checks_match_the_generated_field_resolvers() -> None:
         assert auth.owner_display_fields == golden_owner_display, model_spec.name
 
 
-@needs_golden
 def test_delete_roles_match_the_generated_templates() -> None:
     """FieldLevel and OwnerCustom: no role may delete every field, so delete is denied to all."""
     for model_spec in MATRIX_MODELS:
@@ -136,15 +132,13 @@ def _plans(auth: object) -> tuple:
     )
 
 
-@needs_golden
 def test_the_transforms_matrix_model_compiles_to_the_same_plans() -> None:
-    """Once ``emulator.transform`` is in the tree: its ApiModel of auth-matrix.graphql (auth-all.json
-    modes) gives the same role plans as the hand-built models above."""
-    transform_module = pytest.importorskip("emulator.transform")
+    """The transform's ApiModel of auth-matrix.graphql (auth-all.json modes) gives the same role
+    plans as the hand-built models above."""
     sdl = (GOLDEN / "schemas" / "v2" / "auth-matrix.graphql").read_text()
-    options = transform_module.TransformOptions(
+    options = TransformOptions(
         default_auth="AMAZON_COGNITO_USER_POOLS",
         additional_auth=("AWS_IAM", "API_KEY", "OPENID_CONNECT", "AWS_LAMBDA"))
-    transformed = transform_module.transform(sdl, options)
+    transformed = transform(sdl, options)
     for name, ours in MATRIX.models.items():
         assert _plans(model_auth(transformed.models[name], "v2")) == _plans(model_auth(ours, "v2")), name

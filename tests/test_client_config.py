@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -162,3 +164,17 @@ def test_generated_key_is_the_one_the_server_prints(tmp_path: Path) -> None:
     write_for_settings(tmp_path / "web", Settings(data_dir=tmp_path / "data"))
     outputs = json.loads((tmp_path / "web/amplify_outputs.json").read_text())
     assert outputs["data"]["api_key"] == load_generated(tmp_path / "data")["api_key"]
+
+
+def test_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
+    """New files: what the umask gives (0644 under 022), as any editor would write them; existing
+    files keep their mode."""
+    (tmp_path / "amplifyconfiguration.json").write_text("{}")
+    os.chmod(tmp_path / "amplifyconfiguration.json", 0o640)
+    previous = os.umask(0o022)
+    try:
+        write_client_config(tmp_path, API)
+    finally:
+        os.umask(previous)
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in tmp_path.iterdir()}
+    assert modes == {"aws-exports.js": 0o644, "amplify_outputs.json": 0o644, "amplifyconfiguration.json": 0o640}

@@ -1,61 +1,22 @@
 """The Dockerfile and docker-compose.yml, checked the way their users run them (no Docker engine here).
 
-``docker-compose config`` validates and resolves the compose file; it needs no engine. The
+``docker-compose config`` validates and resolves the compose file (``tests/docker_files.py``). The
 Dockerfile is checked for what the README promises: slim base, non-root user, data volume,
-health check on ``GET /health``, listening on 0.0.0.0, and every COPY source present.
-Under ``CI=true`` a missing ``docker-compose`` fails instead of skipping
-(``scripts/ensure-test-tools.sh`` installs it).
+health check on ``GET /health``, listening on 0.0.0.0, and every COPY source present. The
+container's command line itself is run in ``tests/e2e/test_docker_command.py``.
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
-import pytest
-import yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-DOCKERFILE = ROOT / "Dockerfile"
-COMPOSE = ROOT / "docker-compose.yml"
-
-
-def compose_command() -> list[str]:
-    if shutil.which("docker-compose"):
-        return ["docker-compose"]
-    message = "docker-compose is not installed (scripts/ensure-test-tools.sh installs it: apt-get install docker-compose)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def resolved_compose(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"PROJECT_DIR", "DYNAMODB_ENDPOINT", "EMULATOR_PORT"}}
-    done = subprocess.run(
-        [*compose_command(), "--project-directory", str(ROOT), "-f", str(COMPOSE), *args, "config"],
-        capture_output=True, text=True, timeout=60, env={**clean_env, **(env or {})}, check=False,
-    )
-    assert done.returncode == 0, f"docker-compose config failed:\n{done.stderr}"
-    return yaml.safe_load(done.stdout)
-
-
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    lines, current = [], ""
-    for raw in DOCKERFILE.read_text().splitlines():
-        if not current and (not raw.strip() or raw.lstrip().startswith("#")):
-            continue
-        current += raw.rstrip("\\").strip() + " "
-        if not raw.rstrip().endswith("\\"):
-            lines.append(current.strip())
-            current = ""
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "") for line in lines]
+from tests.docker_files import dockerfile_instructions, resolved_compose
+from tests.paths import ROOT
 
 
 def test_compose_file_validates_and_defaults_to_the_embedded_engine() -> None:

@@ -29,3 +29,21 @@ def test_every_package_folder_installs_under_the_one_top_level_name() -> None:
 
 def test_the_repository_folders_map_to_emulator_subpackages() -> None:
     assert setuptools_table()["package-dir"] == {"emulator.auth": "auth", "emulator.resolvers": "resolvers"}
+
+
+def test_every_data_file_of_a_package_folder_is_shipped() -> None:
+    """Non-Python files in a package folder (the function runners' ``runner.mjs``, the explorer's
+    assets) must match a ``package-data`` pattern, or a wheel install would lack them."""
+    from fnmatch import fnmatch
+
+    package_data = setuptools_table()["package-data"]
+    missing = []
+    for folder, installed_as in SOURCE_FOLDERS.items():
+        for path in (ROOT / folder).rglob("*"):
+            relative = path.relative_to(ROOT / folder)
+            if not path.is_file() or path.suffix in (".py", ".pyc") or {"__pycache__", "node_modules"} & set(relative.parts):
+                continue
+            package = ".".join([installed_as, *relative.parent.parts])
+            if not any(fnmatch(path.name, pattern) for pattern in package_data.get(package, [])):
+                missing.append(f"{package}: {path.name}")
+    assert missing == []

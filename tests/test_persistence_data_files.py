@@ -12,11 +12,10 @@ import pytest
 
 from emulator.apimodel import ApiModel, FieldSpec, IndexSpec, KeySpec, ModelSpec
 from emulator.cli import main
+from emulator.data_export import dump_data, export_data
 from emulator.data_files import (
     DataFileError,
     complete_item,
-    dump_data,
-    export_data,
     import_data,
     read_data_file,
     stable_id,
@@ -33,7 +32,7 @@ NOW = "2026-01-02T03:04:05.678Z"
 
 @pytest.fixture(scope="module")
 def blog_api() -> ApiModel:
-    return transform(BLOG_SCHEMA.read_text(), TransformOptions())
+    return transform(BLOG_SCHEMA.read_text(), TransformOptions(additional_auth=("AMAZON_COGNITO_USER_POOLS", "AWS_IAM")))
 
 
 @pytest.fixture
@@ -129,7 +128,7 @@ def test_import_plain_items_by_model_name(tmp_path: Path, engine: Engine, blog_a
     path = write_file(tmp_path / "seed.json", {
         "Blog": [{"id": "b1", "name": "Local"}],
         "Post": [{"id": "p1", "title": "One", "status": "live", "rating": 4, "blogPostsId": "b1"},
-                 {"title": "No id", "status": "live", "rating": 2.5}],
+                 {"title": "No id", "status": "live", "rating": 2}],
     })
     counts = import_data(client, read_data_file(path), path, SETTINGS, blog_api)
     assert counts == {"Blog-emulator-local": 1, "Post-emulator-local": 2}
@@ -138,7 +137,7 @@ def test_import_plain_items_by_model_name(tmp_path: Path, engine: Engine, blog_a
     assert "createdAt" in posts["p1"] and len(posts) == 2
     live = client.query(TableName="Post-emulator-local", IndexName="byStatus", KeyConditionExpression="#s = :s",
                         ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "live"}})
-    assert [i["rating"]["N"] for i in live["Items"]] == ["2.5", "4"]
+    assert [i["rating"]["N"] for i in live["Items"]] == ["2", "4"]
 
     import_data(client, read_data_file(path), path, SETTINGS, blog_api)  # seeding twice: same items
     assert len(items(client, "Post-emulator-local")) == 2

@@ -56,7 +56,7 @@ def test_filter_compiles_to_placeholders_only() -> None:
     spec = {"title": {"eq": "a'); DROP", "beginsWith": "x"}, "or": [{"n": {"lt": 1}}, {"not": {"n": {"gt": 5}}}]}
     expression = compile_filter(spec, placeholders)
     assert expression == (
-        "((#n0 = :v0) AND (begins_with(#n0, :v1))) AND ((#n1 < :v2) OR (NOT (#n1 > :v3)))"
+        "((#n0 = :v0) AND (begins_with(#n0,:v1))) AND ((#n1 < :v2) OR (NOT (#n1 > :v3)))"
     )
     assert placeholders.names == {"#n0": "title", "#n1": "n"}
     assert placeholders.values[":v0"] == {"S": "a'); DROP"}
@@ -143,13 +143,22 @@ def test_call_counts_and_maps_every_failure() -> None:
 def test_hint_suggests_the_directive_of_the_schema_version() -> None:
     v1 = Harness(v1_api(), None)
     model = v1.api.models["Blog"]
-    hint = short_page_hint(v1.ctx(), "listBlogs", model, 10, 0, {"name": {"eq": "x"}}, None)
+    hint = short_page_hint(v1.ctx(), "listBlogs", model, 10, 0, {"name": {"eq": "x"}}, None, has_next=True)
     assert hint == (
         'listBlogs read 10 items, kept 0 (filter on name); a @key(name: "byName", fields: ["name"], '
         'queryField: "blogsByName") on Blog would let a Query serve this'
     )
     v2 = Harness(v2_api(), None)
-    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 100, 1, {"rating": {"gt": 1}}, None)
+    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 100, 1, {"rating": {"gt": 1}}, None, has_next=True)
     assert hint.endswith("(filter on rating); no key can serve this filter; keep paging with nextToken until it is null")
-    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 100, 1, None, {"blogPostsId": {"eq": "b"}})
+    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 100, 1, None, {"blogPostsId": {"eq": "b"}},
+                           has_next=True)
     assert "(auth filter on blogPostsId); index gsi-Blog.posts is keyed on Post.blogPostsId" in hint
+
+
+def test_hint_on_the_last_page_does_not_ask_for_more_pages() -> None:
+    """A short page without a nextToken is the whole answer: no "keep paging until it is null"."""
+    v2 = Harness(v2_api(), None)
+    hint = short_page_hint(v2.ctx(), "listPosts", v2.api.models["Post"], 10, 3, {"rating": {"gt": 1}}, None, has_next=False)
+    assert hint == ("listPosts read 10 items, kept 3 (filter on rating); no key can serve this filter; "
+                    "nextToken is null, so this page is the whole answer")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.function_config import FunctionSettings
 from emulator.settings import ConfigError, load_config
 
 
@@ -76,8 +77,11 @@ def test_auth_without_additional_means_none(tmp_path: Path) -> None:
         ('[auth.api_key]\nkeys = [{ key = "k", expires = "soon" }]', "must be an ISO 8601 date-time"),
         ('[auth.iam]\nregoin = "x"', "unknown key 'auth.iam.regoin'"),
         ('[[auth.iam.credentials]]\naccess_key_id = "A"', "access_key_id and secret_access_key are required"),
-        ('[auth]\ndefault = "AWS_LAMBDA"', "'auth.lambda.handler' ('module:function') is required"),
-        ('[auth.lambda]\nhandler = "nocolon"', "must be 'module:function'"),
+        ('[auth]\ndefault = "AWS_LAMBDA"', "key 'auth.lambda.handler' is required: a Python 'module:function'"),
+        ('[functions.echo]\nhandler = "missing.mjs:handler"', "key 'functions.echo.handler' names 'missing.mjs'"),
+        ('[functions.echo]\ntimeout = 3', "key 'functions.echo.handler' is required"),
+        ('[functions.echo]\nhandlr = "x.mjs"', "unknown key 'functions.echo.handlr'"),
+        ('functions = 3', "key 'functions' must hold one table per function"),
         ("this is = = not toml", "not valid TOML"),
         ('[dynamodb]\nendpoint = "localhost:8000"', "'dynamodb.endpoint' must be an http:// or https:// URL"),
     ],
@@ -93,3 +97,15 @@ def test_config_mistakes_are_named(tmp_path: Path, text: str, expected: str) -> 
 def test_a_folder_as_config_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is a folder"):
         load_config(tmp_path)
+
+
+def test_a_functions_table_describes_a_function(tmp_path: Path) -> None:
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "resize.py").write_text("def main(event, context):\n    return 1\n")
+    settings = load_config(write(tmp_path, '[functions.resize]\nhandler = "fn/resize.py:main"\ntimeout = 12.5\n'
+                                           'python = "/opt/venv/bin/python"\nmax_instances = 2\n'
+                                           'environment = { BUCKET = "b", RETRIES = 3 }\ntriggers = ["Photo"]\n'))
+    [function] = settings.functions
+    assert function == FunctionSettings(name="resize", handler_file=(tmp_path / "fn" / "resize.py").resolve(),
+                                        export="main", timeout_seconds=12.5, environment={"BUCKET": "b", "RETRIES": "3"},
+                                        python="/opt/venv/bin/python", max_instances=2, triggers=("Photo",))

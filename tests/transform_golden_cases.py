@@ -1,15 +1,11 @@
-"""The golden transform cases beside the project (Amplify's own output) and their transform options."""
+"""The golden transform cases (Amplify's own output, tests/fixtures/transformer-golden) and their options."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from emulator.transform import TransformOptions
-
-GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "reference" / "transformer-golden"
-if not GOLDEN.exists():  # the shared folder sits beside the project
-    GOLDEN = Path("/work/shared/reference/transformer-golden")
+from tests.paths import GOLDEN
 
 # folder, version, input schema, auth config (None: API_KEY only)
 CASES = [

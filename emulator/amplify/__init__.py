@@ -9,5 +9,8 @@ and its feature flags are project-wide, in ``amplify/cli.json``.
 - ``files``: the project's JSON files and the error naming them;
 - ``project``: finding the project and the API, its schema, flags and warnings;
 - ``auth``: the auth modes the API declares, as ``AuthSettings``;
-- ``merge``: the project as the lowest settings layer, under the config file and the flags.
+- ``merge``: the project as the lowest settings layer, under the config file and the flags;
+- ``stacks``, ``stack_resources``, ``cfn``: custom resolvers, data sources and tables of the API's
+  ``stacks/*.json`` (CloudFormation intrinsics evaluated);
+- ``resolver_files``: the API's ``resolvers/`` slot files and template overrides.
 """

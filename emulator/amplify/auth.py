@@ -18,7 +18,7 @@ from emulator.amplify.files import (
     read_json,
     service_configuration,
 )
-from emulator.settings import AUTH_MODES, AuthSettings, IamSettings, OidcSettings
+from emulator.settings import AUTH_MODES, AuthSettings, IamSettings, OidcSettings, UserPoolSettings
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,11 @@ def declared_auth_modes(root: Path, name: str, api_dir: Path) -> tuple[list[Auth
     return [AuthModeSpec("API_KEY")], parameters_path
 
 
-def project_auth_settings(specs: list[AuthModeSpec], source: Path, api_dir: Path) -> AuthSettings:
-    """The declared modes as ``AuthSettings``; OIDC values from the OIDC mode, admin roles from the API folder."""
+def project_auth_settings(
+    specs: list[AuthModeSpec], source: Path, api_dir: Path, user_pools: UserPoolSettings | None = None
+) -> AuthSettings:
+    """The declared modes as ``AuthSettings``; OIDC values from the OIDC mode, admin roles from the API
+    folder, the user pool (``emulator.amplify.cognito``) when the project has one."""
     for spec in specs:
         if spec.mode not in AUTH_MODES:
             raise AmplifyProjectError(f"{source}: unknown auth mode {spec.mode!r}; expected one of {', '.join(AUTH_MODES)}")
@@ -65,6 +68,7 @@ def project_auth_settings(specs: list[AuthModeSpec], source: Path, api_dir: Path
     return AuthSettings(
         default=modes[0],
         additional=tuple(modes[1:]),
+        user_pools=user_pools or UserPoolSettings(),
         oidc=OidcSettings() if oidc is None else _oidc_settings(oidc),
         iam=IamSettings(admin_role_names=_admin_role_names(api_dir)),
     )

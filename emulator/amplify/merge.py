@@ -15,13 +15,14 @@ from pathlib import Path
 
 from emulator.amplify.files import API_DIR, AmplifyProjectError
 from emulator.amplify.project import AmplifyApi, find_project_root, load_amplify_api
+from emulator.amplify.resolver_config import merge_datastore
 from emulator.settings import AuthSettings, Settings
 
 _log = logging.getLogger("emulator.amplify")
 
 #: TOML key -> AuthSettings / sub-settings field, per table of the config's [auth].
 _AUTH_TABLE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
-    "user_pools": ("user_pools", {k: k for k in ("user_pool_id", "app_client_id", "region", "jwks_file")}),
+    "user_pools": ("user_pools", {k: k for k in ("user_pool_id", "app_client_id", "region", "jwks_file", "jwks_url")}),
     "oidc": ("oidc", {"issuer": "issuer", "client_id": "client_id", "jwks_file": "jwks_file",
                       "iat_ttl": "iat_ttl_seconds", "auth_ttl": "auth_ttl_seconds"}),
     "iam": ("iam", {k: k for k in ("region", "auth_role_arn", "unauth_role_arn", "admin_role_names", "credentials")}),
@@ -74,11 +75,12 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
     declared = declared_auth_keys(settings.config_file)
     auth = merge_auth(api.auth, settings.auth, declared)
     if "AWS_LAMBDA" in auth.modes and not auth.lambda_.handler:
-        function = api.lambda_function or "its Lambda authorizer"
-        raise AmplifyProjectError(
-            f"{api.api_dir}: AWS_LAMBDA is enabled (function {function}); the emulator runs Lambda authorizers "
-            "written in Python: add [auth.lambda] handler = \"module:function\" to appsync-emulator.toml"
-        )
+        if not api.lambda_function:
+            raise AmplifyProjectError(
+                f"{api.api_dir}: AWS_LAMBDA is enabled but the project names no authorizer function: add "
+                "[auth.lambda] handler = \"<function name>\" (or \"file.js:handler\") to appsync-emulator.toml"
+            )
+        auth = replace(auth, lambda_=replace(auth.lambda_, handler=api.lambda_function))  # run as a project function
     if auth.lambda_.search_path is None:
         auth = replace(auth, lambda_=replace(auth.lambda_, search_path=api.project_root))
     schema = api.schema if schema_from_cli or settings.schema is None else settings.schema
@@ -87,7 +89,9 @@ def apply_project(settings: Settings, api: AmplifyApi, *, schema_from_cli: bool 
         schema=schema,
         transformer=settings.transformer or api.transformer,
         auth=auth,
+        datastore=merge_datastore(api.datastore, settings.datastore, settings.config_file),
         extra={**settings.extra, "amplify": {"api": api.name, "api_dir": str(api.api_dir),
+                                              "project_root": str(api.project_root),
                                               "feature_flags": dict(api.feature_flags)}},
     )
 
@@ -109,4 +113,8 @@ def resolve_project(settings: Settings, path: Path | None, api: str | None) -> t
     for warning in project.warnings:
         _log.warning("%s", warning)
     _log.info("Amplify project %s: serving API %r (%s)", project.project_root, project.name, project.schema)
+    if project.user_pool_source is not None:
+        pool = project.auth.user_pools
+        _log.info("Amplify project user pool %s (app client %s) from %s",
+                  pool.user_pool_id, pool.app_client_id, project.user_pool_source)
     return apply_project(settings, project, schema_from_cli=path is not None), True

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.amplify.auth import declared_auth_modes, project_auth_settings
+from emulator.amplify.cognito import project_user_pool
 from emulator.amplify.files import (
     API_DIR,
     BACKEND_CONFIG,
@@ -19,6 +20,8 @@ from emulator.amplify.files import (
     read_json,
     service_configuration,
 )
+from emulator.amplify.resolver_config import read_resolver_config
+from emulator.datastore_settings import DataStoreSettings
 from emulator.settings import AuthSettings
 
 
@@ -35,6 +38,8 @@ class AmplifyApi:
     feature_flags: Mapping[str, Any] = field(default_factory=dict)  # graphqltransformer.*, lower-cased
     warnings: tuple[str, ...] = ()
     lambda_function: str | None = None  # the project's (JavaScript) Lambda authorizer, for messages
+    user_pool_source: Path | None = None  # the file the project's Cognito pool was read from
+    datastore: DataStoreSettings = DataStoreSettings()  # transform.conf.json ResolverConfig
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,7 +114,8 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
     warnings: list[str] = []
     flags = _feature_flags(root)
     specs, source = declared_auth_modes(root, name, api_dir)
-    _add_transform_conf_warnings(api_dir, warnings)
+    user_pool = project_user_pool(root)
+    datastore = _transform_conf(api_dir, warnings)
     _add_resolver_warnings(api_dir, warnings)
     return AmplifyApi(
         name=name,
@@ -117,10 +123,12 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
         api_dir=api_dir,
         schema=_schema_path(root, api_dir, warnings),
         transformer=_transformer_version(flags),
-        auth=project_auth_settings(specs, source, api_dir),
+        auth=project_auth_settings(specs, source, api_dir, user_pool[0] if user_pool else None),
         feature_flags=flags,
         warnings=tuple(warnings),
         lambda_function=next((s.lambda_function for s in specs if s.mode == "AWS_LAMBDA"), None),
+        user_pool_source=user_pool[1] if user_pool else None,
+        datastore=datastore,
     )
 
 
@@ -165,17 +173,15 @@ def _transformer_version(flags: Mapping[str, Any]) -> str | None:
     return {1: "v1", 2: "v2"}.get(version) if isinstance(version, int) else None
 
 
-def _add_transform_conf_warnings(api_dir: Path, warnings: list[str]) -> None:
+def _transform_conf(api_dir: Path, warnings: list[str]) -> DataStoreSettings:
+    """``transform.conf.json``: DataStore conflict detection (``ResolverConfig``); custom transformers are said."""
     path = api_dir / "transform.conf.json"
     conf = read_json(path) or {}
     if conf.get("transformers"):
         warnings.append(f"{path}: custom transformers {conf['transformers']} are not run by the emulator")
-    resolver_config = conf.get("ResolverConfig") or {}
-    if isinstance(resolver_config, dict) and resolver_config:
-        warnings.append(
-            f"{path}: conflict detection (DataStore, ResolverConfig) is configured; "
-            "the emulator serves the API without it"
-        )
+    datastore, said = read_resolver_config(conf.get("ResolverConfig"), path)
+    warnings.extend(said)
+    return datastore
 
 
 def _add_resolver_warnings(api_dir: Path, warnings: list[str]) -> None:

@@ -23,7 +23,7 @@ engine's business and this package is not used.
 """
 
 from emulator.persistence.embedded import EmbeddedServer, start_embedded
-from emulator.persistence.files import PersistenceError
+from emulator.persistence.files import DataDirInUse, PersistenceError
 from emulator.persistence.store import TableStore, tables_dir
 
-__all__ = ["EmbeddedServer", "PersistenceError", "TableStore", "start_embedded", "tables_dir"]
+__all__ = ["DataDirInUse", "EmbeddedServer", "PersistenceError", "TableStore", "start_embedded", "tables_dir"]

@@ -15,6 +15,16 @@ class PersistenceError(Exception):
     """Stored tables cannot be opened; the message names the file and what to do."""
 
 
+class DataDirInUse(PersistenceError):
+    """Another process holds the data dir's tables (a running server, usually)."""
+
+    def __init__(self, folder: Path, holder: str) -> None:
+        super().__init__(f"{folder} is in use by another appsync-emulator process (pid {holder}); "
+                         "stop it first, or use another --data-dir")
+        self.folder = folder
+        self.holder = holder
+
+
 def sync_directory(folder: Path) -> None:
     """Make a created, renamed or deleted directory entry durable (a no-op where unsupported)."""
     try:
@@ -49,10 +59,7 @@ class DirLock:
             except OSError:
                 holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
                 os.close(fd)
-                raise PersistenceError(
-                    f"{path.parent} is in use by another appsync-emulator process (pid {holder}); "
-                    "stop it first, or use another --data-dir"
-                ) from None
+                raise DataDirInUse(path.parent, holder) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         return cls(path, fd)

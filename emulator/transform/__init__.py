@@ -8,8 +8,11 @@ relations, auth) and generates the AppSync SDL the cloud would serve, plus the m
 
 from __future__ import annotations
 
+from graphql import DocumentNode
+
 from emulator.apimodel import ApiModel, TransformerVersion
-from emulator.transform.errors import SchemaError
+from emulator.sdl import build_appsync_schema
+from emulator.transform.errors import SchemaError, located_failure
 from emulator.transform.generate import generate
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import detect_version_of, parse_document, read_schema
@@ -24,9 +27,23 @@ def detect_version(sdl: str) -> TransformerVersion:
 
 
 def transform(sdl: str, options: TransformOptions | None = None) -> ApiModel:
-    """The AppSync schema and ``ApiModel`` Amplify's transformer would produce for ``sdl``."""
+    """The AppSync schema and ``ApiModel`` Amplify's transformer would produce for ``sdl``.
+
+    Every failure is a ``SchemaError`` with a line and column: a case the transform does not
+    handle, or an output schema that would not build, is reported at the input definition it
+    names (or the first one) instead of escaping as a traceback.
+    """
     options = options or TransformOptions()
     document = parse_document(sdl)
+    try:
+        return _transform(document, options)
+    except SchemaError:
+        raise
+    except Exception as error:  # noqa: BLE001 - turned into a located, readable SchemaError
+        raise located_failure(error, document) from error
+
+
+def _transform(document: DocumentNode, options: TransformOptions) -> ApiModel:
     version: TransformerVersion = options.version or detect_version_of(document)
     schema = read_schema(document, version)
     if version == "v2":
@@ -37,4 +54,6 @@ def transform(sdl: str, options: TransformOptions | None = None) -> ApiModel:
         from emulator.transform.v1 import plan_v1
 
         planned = plan_v1(schema, options)
-    return generate(planned, schema, options, Dialect.of(version))
+    api = generate(planned, schema, options, Dialect.of(version))
+    build_appsync_schema(api.sdl)  # the server builds it at start: a schema that cannot be served fails here
+    return api

@@ -91,6 +91,8 @@ def add_non_model_inputs(document: OutputDocument, schema: SourceSchema, plans: 
         fields = []
         for source_field in schema.objects[name].fields:
             kind = source_field.type
+            if kind.name in schema.abstract_types:
+                continue  # a union or interface cannot be an input field
             target = schema.objects.get(kind.name)
             if target is not None and not target.is_model:
                 kind = kind.named(f"{kind.name}Input")
@@ -99,10 +101,18 @@ def add_non_model_inputs(document: OutputDocument, schema: SourceSchema, plans: 
 
 
 def propagate_to_nested(document: OutputDocument, schema: SourceSchema, plan: ModelPlan,
-                        directives: list[str]) -> None:
-    """Non-model types reachable from a model get the model's provider directives."""
+                        directives: list[str], dialect: Dialect) -> None:
+    """Non-model types reachable from a model get the model's provider directives.
+
+    In v2 that includes the connection types of its ``@hasMany``/``@manyToMany`` fields, which are
+    non-model object types of the model by the time Amplify's auth transformer walks it."""
     if not directives:
         return
+    if dialect.version == "v2":
+        for plan_field in plan.fields:
+            connection = document.get(plan_field.type.name) if plan_field.role == "relation" else None
+            if connection is not None and plan_field.type.is_list is False and plan_field.args:
+                connection.add_directives(directives)  # a connection field (it takes filter, limit...)
     start = [f.type.name for f in plan.fields if f.kind == "object"]
     for name in _reachable_non_model_types(schema, start):
         target = document.get(name)

@@ -83,16 +83,26 @@ def _input_field(out_field: OutField) -> str:
 
 @dataclass
 class OutputDocument:
-    """The generated types by name, plus definitions passed through verbatim (unions, scalars...)."""
+    """The generated types by name, plus definitions passed through verbatim (unions, scalars...).
+
+    ``user_types`` are the names of enums, inputs, unions and interfaces the user declared: Amplify
+    keeps the user's declaration when it generates a type of the same name (``PointInput``,
+    ``CreatePostInput``, ``ModelSortDirection``), so generated types of those names are dropped.
+    """
 
     types: dict[str, OutType] = field(default_factory=dict)
     verbatim: list[str] = field(default_factory=list)
+    user_types: frozenset[str] = frozenset()
 
     def get(self, name: str) -> OutType | None:
         return self.types.get(name)
 
     def add(self, out_type: OutType) -> OutType:
-        """Add ``out_type`` unless a type of that name exists; return the one in the document."""
+        """Add ``out_type`` unless a type of that name exists; return the one in the document.
+
+        A name the user declared is not added (the returned type goes nowhere)."""
+        if out_type.name in self.user_types:
+            return out_type
         return self.types.setdefault(out_type.name, out_type)
 
     def root(self, name: str) -> OutType:

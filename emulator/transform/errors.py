@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from graphql.language import Node
+import re
+
+from graphql.language import DocumentNode, Node
 
 
 class SchemaError(Exception):
@@ -32,3 +34,18 @@ def schema_error(message: str, node: Node | None) -> SchemaError:
     """A ``SchemaError`` located at ``node``."""
     line, column = node_position(node)
     return SchemaError(message, line, column)
+
+
+def located_failure(error: Exception, document: DocumentNode) -> SchemaError:
+    """A ``SchemaError`` for an unexpected failure, at the definition whose name the message quotes.
+
+    A generated name (``PointInput``) points at the definition it was made from (``Point``)."""
+    message = str(error).split("\n")[0] or type(error).__name__
+    named = {d.name.value: d for d in document.definitions if getattr(d, "name", None) is not None}
+    quoted = re.findall(r"['\"]([_A-Za-z][_0-9A-Za-z]*)['\"]", message)
+    node = next((named[n] for n in quoted if n in named), None)
+    if node is None:
+        node = next((named[n] for q in quoted for n in sorted(named, key=len, reverse=True) if n in q), None)
+    if node is None and document.definitions:
+        node = document.definitions[0]
+    return schema_error(f"The emulator cannot serve this schema: {message}", node)

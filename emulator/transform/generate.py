@@ -21,12 +21,16 @@ from emulator.transform.custom import (
     stripped,
 )
 from emulator.transform.document import OutputDocument
+from emulator.transform.functions import function_pipelines
 from emulator.transform.inputs import add_common_inputs, add_sort_key_inputs
 from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
 from emulator.transform.relations import RelationEffects
+from emulator.transform.searchable import add_searchable, check_searchable, read_searchable
+from emulator.transform.sync import add_sync
+from emulator.transform.unresolved import unresolved_fields
 
 
 @dataclass(frozen=True)
@@ -59,24 +63,36 @@ def model_spec(plan: ModelPlan) -> ModelSpec:
         defaults=dict(plan.defaults),
         key_types=dict(plan.key_types),
         subscription_level=plan.subscriptions.level,
+        sync=plan.sync,
     )
 
 
 def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, dialect: Dialect) -> ApiModel:
     """The AppSync SDL and ``ApiModel`` for ``planned`` models plus the rest of ``schema``."""
-    document = OutputDocument()
+    document = OutputDocument(user_types=frozenset(d.name.value for d in schema.passthrough  # type: ignore[attr-defined]
+                                                   if getattr(d, "name", None) is not None))
     for plan in planned.models:
         document.add(model_type(plan, planned.auth[plan.name]))
     for obj in schema.objects.values():
         if not obj.is_model and obj.name not in ROOT_TYPES:
             document.add(non_model_type(obj, options, dialect, schema.sandbox))
-    add_common_inputs(document, dialect)
+    if planned.models or dialect.version == "v2":  # v1 emits the scalar inputs only for models
+        add_common_inputs(document, dialect)
     referenced = {r.related_model for plan in planned.models for r in plan.relations
                   if r.kind in ("hasMany", "manyToMany")}
     roots: list[RootField] = []
     for plan in planned.models:
         roots += add_model(document, plan, planned.auth[plan.name], dialect, schema, referenced)
-        propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives())
+        if plan.sync is not None:
+            roots += add_sync(document, plan, planned.auth[plan.name], dialect)
+    searchable = read_searchable(schema, options.pluralizes_in_english(dialect.version))
+    check_searchable(searchable, planned.auth, schema, dialect.version)
+    search_roots, searches = add_searchable(
+        document, searchable, {p.name: p for p in planned.models}, planned.auth, dialect.version,
+        options.default_provider, schema.sandbox and dialect.version == "v2", options.iam_access and dialect.version == "v2")
+    roots += search_roots
+    for plan in planned.models:  # after every model, so each connection type exists
+        propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives(), dialect)
     for argument in planned.effects.sort_arguments:
         add_sort_key_inputs(document, argument)
     add_non_model_inputs(document, schema, planned.models)
@@ -91,4 +107,9 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         models={plan.name: model_spec(plan) for plan in planned.models},
         root_fields={(r.parent, r.name): r for r in roots},
         sandbox=schema.sandbox,
+        unresolved=unresolved_fields(schema),
+        populate_owner_field_for_static_group_auth=(dialect.version == "v2"
+                                                    and options.populate_owner_field_for_static_group_auth),
+        searches={spec.query: spec for spec in searches},
+        functions=function_pipelines(schema),
     )

@@ -96,32 +96,62 @@ def _logic(name: str, with_not: bool = True) -> list[tuple[str, str]]:
     return [("and", f"[{name}]"), ("or", f"[{name}]")] + ([("not", name)] if with_not else [])
 
 
+def _implicit_id_filter(plan: ModelPlan, dialect: Dialect) -> bool:
+    """v2 filters keep ``id: ModelIDInput`` on a model whose ``@primaryKey`` replaced ``id``: Amplify
+    builds them before the key directive removes the implicit ``id`` from the type."""
+    declared = plan.field("id")
+    return dialect.version == "v2" and (declared is None or declared.role == "owner")
+
+
 def add_filter_input(document: OutputDocument, plan: ModelPlan, dialect: Dialect) -> str:
     name = f"Model{plan.name}FilterInput"
     fields = [(f.name, "ModelStringInput" if f.role == "owner" else filter_type(f)) for f in _filterable(plan, dialect)]
+    if _implicit_id_filter(plan, dialect):
+        fields = [(n, t) for n, t in fields if n != "id"] + [("id", "ModelIDInput")]
     document.add(_input(name, fields + _logic(name)))
     return name
+
+
+def _v1_auth_fields(plan: ModelPlan) -> set[str]:
+    """Fields v1 leaves out of the condition input: every owner and groups field a model rule names."""
+    names = set()
+    for rule in plan.auth_rules or ():
+        if rule.allow == "owner":
+            names.add(rule.owner_field)
+        elif rule.allow == "groups":
+            names.add(rule.groups_field or "groups")
+    return names
 
 
 def add_condition_input(document: OutputDocument, plan: ModelPlan, dialect: Dialect) -> str:
     name = f"Model{plan.name}ConditionInput"
     excluded = set(plan.primary_key.fields) if plan.has_key_directive else set()
-    fields = [(f.name, "ModelStringInput" if f.role == "owner" else filter_type(f))
-              for f in _filterable(plan, dialect) if f.name not in excluded]
+    if dialect.version == "v1":
+        excluded |= _v1_auth_fields(plan)
     # the key cannot be a condition: v1 and key directives drop ``id``; v2 drops only an ID-typed ``id``
+    # (an owner field named ``id`` is added back by @auth, as a string)
     drop_any_id = plan.has_key_directive or dialect.version == "v1"
-    fields = [(n, t) for n, t in fields if n != "id" or not (drop_any_id or t == "ModelIDInput")]
+    fields = []
+    for plan_field in _filterable(plan, dialect):
+        kind = "ModelStringInput" if plan_field.role == "owner" else filter_type(plan_field)
+        if plan_field.name in excluded:
+            continue
+        if plan_field.name == "id" and plan_field.role != "owner" and (drop_any_id or kind == "ModelIDInput"):
+            continue
+        fields.append((plan_field.name, kind))
     document.add(_input(name, fields + _logic(name)))
     return name
 
 
-def add_subscription_filter_input(document: OutputDocument, plan: ModelPlan, hidden: set[str],
+def add_subscription_filter_input(document: OutputDocument, plan: ModelPlan, dialect: Dialect, hidden: set[str],
                                   owner_fields: list[str]) -> str:
     """``ModelSubscriptionXFilterInput``: dynamic-auth fields are hidden, owner fields re-added as strings."""
     name = f"ModelSubscription{plan.name}FilterInput"
     fields = [(f.name, _subscription_filter_type(f)) for f in plan.fields
               if f.role in ("declared", "id", "fk", "timestamp") and f.kind in ("scalar", "enum")
-              and f.name not in hidden]
+              and f.in_subscription_filter and f.name not in hidden]
+    if _implicit_id_filter(plan, dialect) and "id" not in hidden:
+        fields = [(n, t) for n, t in fields if n != "id"] + [("id", "ModelSubscriptionIDInput")]
     fields += _logic(name, with_not=False)
     present = {n for n, _ in fields}
     fields += [(n, t) for n, t in plan.extra_subscription_filters if n not in present]
@@ -138,8 +168,9 @@ def _input_type(plan_field: FieldPlan) -> TypeRef:
 
 
 def _mutation_input_fields(plan: ModelPlan) -> list[FieldPlan]:
+    """Fields a create/update input carries: no relations, and no union or interface (no input can hold one)."""
     return [f for f in plan.fields
-            if f.role in ("declared", "fk", "hidden_fk", "id") and f.kind != "model"]
+            if f.role in ("declared", "fk", "hidden_fk", "id") and f.kind not in ("model", "abstract")]
 
 
 def add_create_input(document: OutputDocument, plan: ModelPlan) -> str:

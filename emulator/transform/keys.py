@@ -72,8 +72,13 @@ def _require_scalar(target: FieldDef, schema: SourceSchema, directive: Directive
         raise schema_error("Boolean values cannot be used as sort keys.", directive.node)
 
 
-def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = True) -> ModelKeys:
-    """``@primaryKey(sortKeyFields)`` and every ``@index(name, sortKeyFields, queryField)``."""
+def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = True,
+                 secondary_key_as_gsi: bool = True) -> ModelKeys:
+    """``@primaryKey(sortKeyFields)`` and every ``@index(name, sortKeyFields, queryField)``.
+
+    Without ``secondaryKeyAsGSI`` an index on the table's partition key would be a local index,
+    which Amplify v2's table construct cannot create: the synthesis fails, so the schema is refused.
+    """
     primary = KeySpec("id")
     has_primary = False
     for source_field in obj.fields:
@@ -89,6 +94,11 @@ def read_v2_keys(obj: ObjectDef, schema: SourceSchema, auto_query_names: bool = 
         for directive in source_field.directives_named("index"):
             index = _read_index(obj, source_field, directive, schema, primary if has_primary else None,
                                 auto_query_names)
+            if not secondary_key_as_gsi and has_primary and index.key.partition == primary.partition:
+                raise schema_error(
+                    "Validation failed with the following errors:\n"
+                    f"  [transformer-root-stack/{obj.name}/{obj.name}Table] a sort key of the table must be specified to add local "
+                    "secondary indexes", directive.node)
             if any(existing.name == index.name for existing in indexes):
                 raise schema_error(
                     f"You may only supply one @index with the name '{index.name}' on type '{obj.name}'.", directive.node

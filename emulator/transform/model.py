@@ -1,8 +1,9 @@
 """``@model``: operation names, subscriptions, timestamps and the model's own fields.
 
 The same reading serves v1 and v2: both accept ``queries``/``mutations``/``subscriptions``/
-``timestamps`` and neither deep-merges a given map with the defaults (Gen1 CLI behaviour:
-``@model(queries: {get: "post"})`` leaves no list query).
+``timestamps``. A given map replaces the defaults (``@model(queries: {get: "post"})`` leaves no
+list query), unless the v2 flag ``shouldDeepMergeDirectiveConfigDefaults`` is on: then each map
+is merged key by key into the defaults, as lodash ``merge`` does (lists index by index).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class ModelConfig:
     subscriptions: SubscriptionPlan
     created_at: str | None
     updated_at: str | None
+    # The level v2's field-auth validation reads: ``subscriptions?.level ?? "on"``, so
+    # ``subscriptions: null`` counts as "on" there although it generates no subscription.
+    validation_level: str = "on"
 
 
 def _names(given: Mapping[str, Any], key: str, defaults: dict[str, str]) -> dict[str, str | None]:
@@ -47,8 +51,28 @@ def _subscription_names(value: Any) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, list | tuple) else (value,)
 
 
-def read_model_config(obj: ObjectDef, improve_pluralization: bool) -> ModelConfig:
-    """Operation names (None when disabled), subscription fields and timestamp names."""
+def _lodash_merge(default: Any, given: Any) -> Any:
+    """``_.merge(default, given)`` for directive argument values (null given values win)."""
+    if isinstance(default, dict) and isinstance(given, dict):
+        merged = dict(default)
+        for key, value in given.items():
+            merged[key] = _lodash_merge(default.get(key), value) if key in default else value
+        return merged
+    if isinstance(default, list | tuple) and isinstance(given, list | tuple):
+        return [*given, *default[len(given):]]
+    return given
+
+
+def _merged_with_defaults(args: Mapping[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    return {key: _lodash_merge(defaults[key], value) if key in defaults else value for key, value in args.items()}
+
+
+def read_model_config(obj: ObjectDef, improve_pluralization: bool, deep_merge: bool = False,
+                      sync_query: bool = False) -> ModelConfig:
+    """Operation names (None when disabled), subscription fields and timestamp names.
+
+    ``sync_query``: v2 with DataStore on, where ``syncX`` is one of the default queries (so a given
+    ``queries`` map leaves it out, as it leaves out ``list``)."""
     directive = obj.directive("model")
     args: Mapping[str, Any] = {k: v for k, v in (directive.args if directive else {}).items()
                                if directive and k in directive.given}
@@ -57,7 +81,17 @@ def read_model_config(obj: ObjectDef, improve_pluralization: bool) -> ModelConfi
     def default(op: str) -> str:
         return operation_name(op, name, improve_pluralization)
 
-    queries = _names(args, "queries", {"get": default("get"), "list": default("list")})
+    default_queries = {op: default(op) for op in ("get", "list", *(("sync",) if sync_query else ()))}
+    if deep_merge:
+        args = _merged_with_defaults(args, {
+            "queries": dict(default_queries),
+            "mutations": {op: default(op) for op in ("create", "update", "delete")},
+            "subscriptions": {"level": "on", "onCreate": [default("onCreate")], "onUpdate": [default("onUpdate")],
+                              "onDelete": [default("onDelete")]},
+            "timestamps": {"createdAt": "createdAt", "updatedAt": "updatedAt"},
+        })
+
+    queries = _names(args, "queries", default_queries)
     mutations = _names(args, "mutations", {op: default(op) for op in ("create", "update", "delete")})
     subscriptions = _read_subscriptions(args, mutations, default)
     created_at, updated_at = _read_timestamps(args)
@@ -67,8 +101,11 @@ def read_model_config(obj: ObjectDef, improve_pluralization: bool) -> ModelConfi
         on_create=(subscriptions.on_create or (None,))[0],
         on_update=(subscriptions.on_update or (None,))[0],
         on_delete=(subscriptions.on_delete or (None,))[0],
+        sync=queries.get("sync"),
     )
-    return ModelConfig(operations, subscriptions, created_at, updated_at)
+    given_subscriptions = args.get("subscriptions")
+    validation_level = (given_subscriptions.get("level") if isinstance(given_subscriptions, dict) else None) or "on"
+    return ModelConfig(operations, subscriptions, created_at, updated_at, validation_level)
 
 
 def _read_subscriptions(args: Mapping[str, Any], mutations: dict[str, str | None], default: Any) -> SubscriptionPlan:
@@ -118,6 +155,8 @@ def field_kind(type_name: str, schema: SourceSchema) -> FieldKind:
         return "scalar"
     if schema.model(type_name) is not None:
         return "model"
+    if type_name in schema.abstract_types:
+        return "abstract"
     return "object"
 
 

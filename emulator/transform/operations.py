@@ -153,7 +153,7 @@ def _subscriptions(document: OutputDocument, plan: ModelPlan, auth: ModelAuth, d
     filter_name = None
     if dialect.subscription_filters:
         filter_name = add_subscription_filter_input(
-            document, plan, auth.hidden_subscription_fields(), auth.owner_fields())
+            document, plan, dialect, auth.hidden_subscription_fields(), auth.owner_fields())
     subscription = document.root("Subscription")
     mutations_of: dict[str, list[str]] = {}
     groups = ((subscriptions.on_create, plan.operations.create), (subscriptions.on_update, plan.operations.update),

@@ -20,6 +20,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
+    InterfaceTypeDefinitionNode,
     ListTypeNode,
     NamedTypeNode,
     NonNullTypeNode,
@@ -27,6 +28,7 @@ from graphql import (
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
     TypeNode,
+    UnionTypeDefinitionNode,
     parse,
 )
 from graphql.execution.values import get_argument_values
@@ -150,6 +152,7 @@ class SourceSchema:
     passthrough: tuple[DefinitionNode, ...]  # enums, inputs, scalars, interfaces, unions
     sandbox: bool = False
     inputs: frozenset[str] = field(default_factory=frozenset)
+    abstract_types: frozenset[str] = field(default_factory=frozenset)  # unions and interfaces
 
     @property
     def enums(self) -> frozenset[str]:
@@ -278,6 +281,7 @@ def read_schema(document: DocumentNode, version: TransformerVersion) -> SourceSc
     passthrough: list[DefinitionNode] = []
     enums: dict[str, tuple[str, ...]] = {}
     inputs: set[str] = set()
+    abstract: set[str] = set()
     sandbox = False
     for definition in document.definitions:
         if isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
@@ -303,8 +307,10 @@ def read_schema(document: DocumentNode, version: TransformerVersion) -> SourceSc
             enums[definition.name.value] = tuple(v.name.value for v in definition.values or ())
         if isinstance(definition, InputObjectTypeDefinitionNode):
             inputs.add(definition.name.value)
+        if isinstance(definition, UnionTypeDefinitionNode | InterfaceTypeDefinitionNode):
+            abstract.add(definition.name.value)
         passthrough.append(definition)
-    return SourceSchema(objects, enums, tuple(passthrough), sandbox, frozenset(inputs))
+    return SourceSchema(objects, enums, tuple(passthrough), sandbox, frozenset(inputs), frozenset(abstract))
 
 
 def _without_redeclared_builtins(document: DocumentNode, vocabulary: GraphQLSchema) -> DocumentNode:

@@ -18,6 +18,7 @@ from emulator.apimodel import (
     KeySpec,
     ModelOperations,
     RelationSpec,
+    SyncSpec,
     TransformerVersion,
 )
 from emulator.transform.document import Argument
@@ -30,8 +31,8 @@ from emulator.transform.parse import ObjectDef, TypeRef
 #: timestamp: implicit createdAt/updatedAt; owner: an owner field added by @auth.
 FieldRole = Literal["declared", "relation", "id", "fk", "hidden_fk", "timestamp", "owner"]
 
-#: What a field's named type is.
-FieldKind = Literal["scalar", "enum", "object", "model"]
+#: What a field's named type is ("abstract": a union or interface, which no input can hold).
+FieldKind = Literal["scalar", "enum", "object", "model", "abstract"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class FieldPlan:
     args: tuple[Argument, ...] = ()
     create_non_null: bool = False  # foreign keys: required in the create input (follows the relation field)
     directives: tuple[str, ...] = ()  # AppSync directives the user wrote on the field (``@aws_*``, ``@deprecated``)
+    # Amplify lists a hasMany key on the child in its filter and condition inputs but not in its
+    # subscription filter (it goes to the parent's instead); hasOne/belongsTo keys are in all three.
+    in_subscription_filter: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class ModelPlan:
     # keys written with @primaryKey/@index/@key as (index name or None for the table, key): each gets its
     # sort-key condition input whether or not a query uses it
     declared_keys: tuple[tuple[str | None, KeySpec], ...] = ()
+    sync: SyncSpec | None = None  # DataStore conflict detection (emulator.transform.sync)
 
     def field(self, name: str) -> FieldPlan | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -131,12 +131,15 @@ def _related_index(context: _Context, related: ObjectDef, index_name: str | None
 
 
 def _foreign_keys(context: _Context, owner: str, field_name: str, target: str, non_null: bool,
-                  into: str, effects: RelationEffects) -> tuple[str, ...]:
-    """Add ``camelCase(owner, field, keyField)`` fields to ``into`` for every key field of ``target``."""
+                  into: str, effects: RelationEffects, in_subscription_filter: bool = True) -> tuple[str, ...]:
+    """Add ``camelCase(owner, field, keyField)`` fields to ``into`` for every key field of ``target``.
+
+    A required relation field (``kind: Type! @hasOne``) makes its keys required on the type too."""
     names = context.foreign_key_names(owner, field_name, target)
     for name, key_field in zip(names, context.primary(target).fields, strict=True):
         type_name = context.foreign_key_type(target, key_field)
-        effects.add_field(into, FieldPlan(name, TypeRef(type_name), "fk", "scalar", create_non_null=non_null))
+        effects.add_field(into, FieldPlan(name, TypeRef(type_name, non_null=non_null), "fk", "scalar",
+                                          create_non_null=non_null, in_subscription_filter=in_subscription_filter))
     return names
 
 
@@ -162,7 +165,7 @@ def _has_many(context: _Context, obj: ObjectDef, source_field: FieldDef, directi
         index = index_name
     else:
         foreign = _foreign_keys(context, obj.name, source_field.name, obj.name, source_field.type.non_null,
-                                related.name, effects)
+                                related.name, effects, in_subscription_filter=False)
         index = f"gsi-{obj.name}.{source_field.name}"
         target_key = KeySpec(foreign[0], foreign[1:])
         extras = effects.subscription_filter_extras.setdefault(obj.name, [])

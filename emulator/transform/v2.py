@@ -15,7 +15,8 @@ from emulator.transform.relations import read_v2_relations
 
 def plan_v2(schema: SourceSchema, options: TransformOptions) -> Planned:
     schema = add_many_to_many(schema, options.respect_primary_key_attributes_on_connection_field)
-    keys = {obj.name: read_v2_keys(obj, schema, options.enable_auto_index_query_names) for obj in schema.models}
+    keys = {obj.name: read_v2_keys(obj, schema, options.enable_auto_index_query_names, options.secondary_key_as_gsi)
+            for obj in schema.models}
     effects = read_v2_relations(schema, keys, options.respect_primary_key_attributes_on_connection_field)
     planned = [plan_model(obj, schema, options, "v2", keys[obj.name], effects) for obj in schema.models]
     return Planned(tuple(p for p, _ in planned), {p.name: a for p, a in planned}, effects)

@@ -46,7 +46,9 @@ directive @model(queries: ModelQueryMap, mutations: ModelMutationMap, subscripti
                  timestamps: TimestampConfiguration) on OBJECT
 directive @searchable(queries: SearchableQueryMap) on OBJECT
 input SearchableQueryMap { search: String }
-directive @function(name: String!, region: String, accountId: String) repeatable on FIELD_DEFINITION
+directive @function(name: String!, region: String, accountId: String, invocationType: InvocationType = RequestResponse)
+  repeatable on FIELD_DEFINITION
+enum InvocationType { RequestResponse Event }
 directive @http(method: HttpMethod = GET, url: String!, headers: [HttpHeader] = []) on FIELD_DEFINITION
 enum HttpMethod { GET POST PUT DELETE PATCH }
 input HttpHeader { key: String value: String }

@@ -195,7 +195,9 @@ async def _in_flight_then_sigterm(server: RunningEmulator) -> tuple[list[int], i
     query = {"query": "mutation { createPost(input: {title: \"in flight\"}) { id } }"}
     async with httpx.AsyncClient(timeout=30, headers=headers) as http:
         requests = [asyncio.create_task(http.post(server.graphql_url, json=query)) for _ in range(40)]
-        await asyncio.sleep(0.05)  # the requests are on the wire, some answered, some being handled
+        # SIGTERM once the first answer is back: the others are on the wire or being handled (a fixed
+        # sleep let a loaded machine send the signal before any request had reached the server)
+        await asyncio.wait(requests, return_when=asyncio.FIRST_COMPLETED)
         server.process.send_signal(signal.SIGTERM)
         statuses = [response.status_code for response in await asyncio.gather(*requests, return_exceptions=True)
                     if isinstance(response, httpx.Response)]

@@ -10,8 +10,6 @@ Outside CI the test skips, saying why, when Playwright or Chromium is missing
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,35 +18,12 @@ from typing import Any
 import pytest
 
 from emulator.testing import EmulatorFactory, RunningEmulator
+from tests.e2e.tools import CHROMIUM_FLAGS, chromium_path
 from tests.paths import BLOG_CONFIG, BLOG_SCHEMA, ROOT
 
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 15_000
 RESULT_TEXT = "() => document.querySelector('.result-window .CodeMirror').CodeMirror.getValue()"
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason} (CI=true: the explorer browser test must run)")
-    pytest.skip(reason)
-
-
-def chromium_path() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
-        found = candidate and shutil.which(candidate)
-        if found:
-            return found
-    unavailable("no Chromium found (scripts/ensure-test-tools.sh installs Debian's chromium; or set CHROMIUM)")
-    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +34,6 @@ def blog(emulator_server: EmulatorFactory) -> RunningEmulator:
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """The browser, checked before any emulator is started for it."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
     return chromium_path()
 
 

@@ -40,9 +40,9 @@ def exported(data_dir: Path, *flags: str, config: Path | None = None) -> dict[st
 BAD_FILES = [
     ({"Blog": [{"id": "new", "name": "fine"}, {"id": None, "name": "no key"}]}, "'Blog' item 1: 'id' is a key attribute"),
     ({"Blog": [{"id": "new", "name": "fine"}, {"id": "", "name": "empty"}]}, "'Blog' item 1: 'id' is a key attribute and cannot be empty"),
-    ({"Post": [{"id": "p", "title": "t", "status": "s", "rating": "high"}]}, "'rating' is a key attribute of the table or an index and must be a number"),
+    ({"Post": [{"id": "p", "title": "t", "status": "s", "rating": "high"}]}, "'Post' item 0: field 'rating': Int cannot represent non-integer value: 'high'"),
     ({"Blog": [{"PutRequest": {"Item": {"id": {"Q": "typo"}}}}]}, "a PutRequest Item must be DynamoDB JSON"),
-    ({"Blog": [{"id": "new"}], "Nope": [{"id": "x"}]}, "'Nope' is neither a model of the schema nor a table"),
+    ({"Blog": [{"id": "new", "name": "fine"}], "Nope": [{"id": "x"}]}, "'Nope' is neither a model of the schema nor a table"),
 ]
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 
 from emulator.testing import RunningEmulator
+from tests.e2e.tools import JS_DIR, node_with_dependencies
 from tests.fixtures.clients import (
     API_KEY,
     GUEST_KEYS,
@@ -35,63 +35,15 @@ from tests.fixtures.clients import (
     start_clients_emulator,
     user_pool_token,
 )
-from tests.paths import ROOT
 
-JS_DIR = ROOT / "tests" / "js"
-MIN_NODE_MAJOR = 20
 STEP_TIMEOUT_MS = 20_000  # each client step (ack, mutation, event, query)
 SCRIPT_TIMEOUT_S = 90  # the whole script; the scripts bound themselves well below this
-NPM_CI_TIMEOUT_S = 600
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def missing_tool(reason: str) -> None:
-    """Skip locally, fail in CI: the promise is tested with real clients, never silently not."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: the real JS client tests must run)")
-    pytest.skip(reason)
-
-
-def node_major(node: str) -> int:
-    version = subprocess.run(
-        [node, "--version"], capture_output=True, text=True, timeout=30, check=True
-    ).stdout
-    match = re.match(r"v(\d+)", version.strip())
-    return int(match[1]) if match else 0
-
-
-def npm_install_needed() -> bool:
-    """True when node_modules is absent or older than the committed lock file."""
-    installed_lock = JS_DIR / "node_modules" / ".package-lock.json"
-    if not installed_lock.is_file():
-        return True
-    return (JS_DIR / "package-lock.json").stat().st_mtime > installed_lock.stat().st_mtime
 
 
 @pytest.fixture(scope="module")
 def node() -> str:
     """The node binary, with tests/js dependencies installed (``npm ci``) when needed."""
-    node_path, npm_path = shutil.which("node"), shutil.which("npm")
-    if node_path is None or npm_path is None:
-        missing_tool(f"node and npm are needed for the real JS client tests (Node {MIN_NODE_MAJOR}+)")
-    assert node_path is not None and npm_path is not None
-    if node_major(node_path) < MIN_NODE_MAJOR:
-        missing_tool(f"Node {MIN_NODE_MAJOR}+ is needed for the real JS client tests")
-    if npm_install_needed():
-        done = subprocess.run(
-            [npm_path, "ci", "--no-audit", "--no-fund"],
-            cwd=JS_DIR,
-            capture_output=True,
-            text=True,
-            timeout=NPM_CI_TIMEOUT_S,
-            check=False,
-        )
-        if done.returncode != 0:
-            pytest.fail(f"npm ci in {JS_DIR} failed:\n{done.stdout}\n{done.stderr}")
-    return node_path
+    return node_with_dependencies()
 
 
 @pytest.fixture(scope="module")

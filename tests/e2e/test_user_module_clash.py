@@ -8,7 +8,6 @@ The plugin (in the user's process) and the server it starts must both keep to th
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.paths import ROOT
-
-NOTES_SCHEMA = """
-type Note @model @auth(rules: [{ allow: owner }]) {
-  id: ID!
-  content: String
-}
-"""
+from tests.e2e.user_projects import notes_project, readme_pytest_example, run_pytest
 
 USER_TEST = """
 import {module}
@@ -34,44 +26,21 @@ def test_users_own_module_is_imported():
 """
 
 
-def readme_pytest_example() -> str:
-    """The code block of the README's "Testing your app with pytest" section, as users copy it."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Testing your app with pytest", 1)[1]
-    match = re.search(r"```python\n(.*?)```", section, re.S)
-    assert match, "the README's pytest section has no python example"
-    return match.group(1)
-
-
 def user_project(folder: Path, module_file: str) -> Path:
-    schema = folder / "amplify" / "backend" / "api" / "notes" / "schema.graphql"
-    schema.parent.mkdir(parents=True)
-    schema.write_text(NOTES_SCHEMA)
+    notes_project(folder)
     module = folder / module_file
     module.parent.mkdir(parents=True, exist_ok=True)
     module.write_text('WHOSE = "the user\'s"\n\n\ndef resolve_relation():\n    return "mine"\n')
-    tests = folder / "tests"
-    tests.mkdir()
-    (tests / "test_notes.py").write_text(readme_pytest_example())
+    (folder / "tests" / "test_notes.py").write_text(readme_pytest_example())
     name = module_file.split("/")[0].removesuffix(".py")
-    (tests / "test_own_module.py").write_text(USER_TEST.format(module=name))
+    (folder / "tests" / "test_own_module.py").write_text(USER_TEST.format(module=name))
     return folder
 
 
 @pytest.mark.parametrize("module_file", ["auth.py", "auth/__init__.py", "resolvers/__init__.py"])
 def test_readme_example_runs_in_a_project_with_its_own_module(tmp_path: Path, module_file: str) -> None:
     project = user_project(tmp_path / "app", module_file)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env["PYTHONPATH"] = str(project)  # as a user's CI often sets it: their modules come first
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(project), "tests"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+    done = run_pytest(project, {"PYTHONPATH": str(project)})  # as a user's CI often sets it: their modules first
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "2 passed" in done.stdout
 
