@@ -157,10 +157,13 @@ class IamRoles:
     auth_role: str
     unauth_role: str
     admin_role_names: tuple[str, ...] = ()
+    # Gen 2 (Amplify's enableIamAccess): an IAM principal outside the identity pool passes every rule
+    generic_access: bool = False
 
     @classmethod
-    def from_settings(cls, iam: IamSettings) -> IamRoles:
-        return cls(caller_arn(iam.auth_role_arn), caller_arn(iam.unauth_role_arn), tuple(iam.admin_role_names))
+    def from_settings(cls, iam: IamSettings, generic_access: bool = False) -> IamRoles:
+        return cls(caller_arn(iam.auth_role_arn), caller_arn(iam.unauth_role_arn), tuple(iam.admin_role_names),
+                   generic_access)
 
     def role_arn(self, claim: str | None) -> str:
         """The ARN an IAM role compares with: ``authRole`` (private) or ``unauthRole`` (public)."""
@@ -175,8 +178,12 @@ class IamRoles:
 
         As the VTL does, the name is anchored as ``:assumed-role/<name>/`` in the ARN with a
         trailing slash; ``:role/<name>/`` (a role ARN given as the caller) is accepted too. The
-        auth and unauth roles are never admins.
+        auth and unauth roles are never admins. With generic IAM access (Gen 2), so is every IAM
+        caller that is not a user of the identity pool (``isNonCognitoIAMPrincipal``: no
+        ``cognitoIdentityPoolId`` and no ``cognitoIdentityId``).
         """
+        if self.generic_access and identity.cognito_identity_pool_id is None and identity.cognito_identity_id is None:
+            return True
         arn = identity.user_arn
         if not arn or not self.admin_role_names or arn in (self.auth_role, self.unauth_role):
             return False

@@ -7,7 +7,9 @@ AppSync decides before any resolver runs, field by field, from the schema alone:
   therefore shuts the default mode out unless it is listed too);
 * ``@aws_cognito_user_pools(cognito_groups: [...])`` and the legacy ``@aws_auth(cognito_groups:
   [...])`` admit only user-pool callers in one of the groups;
-* a Lambda authorizer's ``deniedFields`` (``Type.field`` or the field's ARN) deny those fields.
+* a Lambda authorizer's ``deniedFields`` (``Type.field`` or the field's ARN) deny those fields;
+* an IAM caller whose role's policy grants only some root types (a Gen 2 function's
+  ``allow.resource(fn).to(['query'])``) is denied the top-level fields of the others.
 
 This runs for every field of every request, so the schema is read once into a ``DirectiveTable``
 (cached on the schema object, per default mode) and a request costs a dict lookup per field.
@@ -125,6 +127,15 @@ def denied_by_lambda(identity: Identity, parent: str, field_name: str) -> bool:
     )
 
 
+ROOT_TYPES = frozenset({"Query", "Mutation", "Subscription"})
+
+
+def denied_by_iam_policy(identity: Identity, parent: str) -> bool:
+    """An IAM caller reaching a top-level field of a root type its role's policy does not grant."""
+    allowed = identity.iam_root_types
+    return identity.mode == AuthMode.AWS_IAM and allowed is not None and parent in ROOT_TYPES and parent not in allowed
+
+
 def check_field(
     field: GraphQLField, parent_type: GraphQLObjectType, default_mode: AuthMode | str, identity: Identity | None
 ) -> bool:
@@ -132,7 +143,7 @@ def check_field(
     if identity is None:
         return False
     name = field.ast_node.name.value if field.ast_node is not None else _name_in(parent_type, field)
-    if denied_by_lambda(identity, parent_type.name, name):
+    if denied_by_lambda(identity, parent_type.name, name) or denied_by_iam_policy(identity, parent_type.name):
         return False
     return field_access(field, parent_type, AuthMode(default_mode)).admits(identity)
 
@@ -178,7 +189,8 @@ class DirectiveTable:
         access = self.fields.get((parent, field_name))
         if access is None:
             return True
-        return access.admits(identity) and not denied_by_lambda(identity, parent, field_name)
+        return (access.admits(identity) and not denied_by_lambda(identity, parent, field_name)
+                and not denied_by_iam_policy(identity, parent))
 
 
 def directive_guard(schema: GraphQLSchema, default_mode: str) -> FieldGuard:

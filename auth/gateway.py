@@ -27,7 +27,7 @@ from typing import Any
 
 from emulator.auth.api_key import ApiKeyAuthenticator
 from emulator.auth.iam import SCHEME as SIGV4_SCHEME
-from emulator.auth.iam import IamAuthenticator, account_of
+from emulator.auth.iam import IamAuthenticator, IdentityPool, account_of
 from emulator.auth.identity import Authenticator, AuthMode, AuthRequest, Identity, rejected
 from emulator.auth.jwks_fetch import user_pool_keys
 from emulator.auth.jwt_keys import KeySet, issuer_keys
@@ -100,7 +100,8 @@ class AuthGateway:
         if mode is AuthMode.API_KEY:
             return ApiKeyAuthenticator(settings.api_keys, clock=clock)
         if mode is AuthMode.AWS_IAM:
-            return IamAuthenticator(settings.iam.credentials, settings.iam.region, clock=clock)
+            pool = IdentityPool(settings.iam.identity_pool_id, settings.iam.auth_role_arn, settings.iam.unauth_role_arn)
+            return IamAuthenticator(settings.iam.accepted_credentials, settings.iam.region, clock=clock, identity_pool=pool)
         if mode is AuthMode.AMAZON_COGNITO_USER_POOLS:
             return UserPoolsAuthenticator(settings.user_pools, self._user_pool_keys(own_key))
         if mode is AuthMode.OPENID_CONNECT:

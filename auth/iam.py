@@ -14,6 +14,12 @@ messages, and for a mismatch the canonical request and string to sign the emulat
 AWS prints them, because that is what someone debugging their signer needs. An unknown access key
 or a wrong session token is HTTP 401 ``UnauthorizedException``. Both error classes are
 ``UnauthorizedRequest``s, so transports need no special case.
+
+Identity pools. On AWS a signed-in user or a guest of a Cognito identity pool calls with the
+pool's auth or unauth role, and AppSync's ``$ctx.identity`` then names the pool
+(``cognitoIdentityPoolId``, ``cognitoIdentityId``, ``cognitoIdentityAuthType``). A credential
+whose role is one of those two roles is such a caller here; any other is a plain IAM principal
+(a function's or a backend's role), which Gen 2's generic IAM access lets through every rule.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,17 +135,44 @@ def account_of(arn: str) -> str | None:
     return parts[4] or None if len(parts) == 6 else None
 
 
+@dataclass(frozen=True)
+class IdentityPool:
+    """The Cognito identity pool whose signed-in users hold ``auth_role_arn`` and guests ``unauth_role_arn``."""
+
+    pool_id: str
+    auth_role_arn: str
+    unauth_role_arn: str
+
+    def auth_type(self, role_arn: str) -> str | None:
+        """``authenticated`` / ``unauthenticated`` for the pool's roles, None for any other role."""
+        if role_arn == self.auth_role_arn:
+            return "authenticated"
+        if role_arn == self.unauth_role_arn:
+            return "unauthenticated"
+        return None
+
+    def identity_id(self, access_key_id: str) -> str:
+        """A stable identity id per key pair, shaped as Cognito's (``<region>:<uuid>``)."""
+        region = self.pool_id.split(":", 1)[0]
+        return f"{region}:{uuid.uuid5(uuid.NAMESPACE_URL, 'appsync-emulator:' + access_key_id)}"
+
+
 class IamAuthenticator:
     """Verifies SigV4 ``appsync`` signatures made with the configured credentials."""
 
     mode = AuthMode.AWS_IAM
 
     def __init__(
-        self, credentials: Iterable[IamCredential], region: str, clock: Callable[[], float] = time.time
+        self,
+        credentials: Iterable[IamCredential],
+        region: str,
+        clock: Callable[[], float] = time.time,
+        identity_pool: IdentityPool | None = None,
     ) -> None:
         self._credentials = {c.access_key_id: c for c in credentials}
         self._region = region
         self._clock = clock
+        self._identity_pool = identity_pool
 
     def recognizes(self, request: AuthRequest) -> bool:
         return request.headers.get("authorization", "").startswith(SCHEME)
@@ -152,12 +186,18 @@ class IamAuthenticator:
         self._check_session_token(credential, request)
         self._check_signature(header, credential, request, amz_date)
         user_arn = caller_arn(credential.role_arn)
+        pool = self._identity_pool
+        auth_type = pool.auth_type(credential.role_arn) if pool is not None else None
         return Identity(
             mode=self.mode,
             user_arn=user_arn,
             account_id=account_of(user_arn),
             access_key_id=credential.access_key_id,
             source_ip=request.source_ip,
+            cognito_identity_pool_id=pool.pool_id if pool is not None and auth_type else None,
+            cognito_identity_id=pool.identity_id(credential.access_key_id) if pool is not None and auth_type else None,
+            cognito_identity_auth_type=auth_type,
+            iam_root_types=frozenset(credential.root_types) if credential.root_types is not None else None,
         )
 
     def _check_scope_and_date(self, header: SignatureHeader, request: AuthRequest) -> str:

@@ -105,6 +105,12 @@ class Identity:
     user_arn: str | None = None  # IAM: the caller's (assumed-)role ARN
     account_id: str | None = None
     access_key_id: str | None = None
+    # IAM callers holding the identity pool's auth or unauth role (a signed-in user or a guest of
+    # the Cognito identity pool); None for any other IAM principal (a function, a backend role)
+    cognito_identity_pool_id: str | None = None
+    cognito_identity_id: str | None = None
+    cognito_identity_auth_type: str | None = None  # "authenticated" | "unauthenticated"
+    iam_root_types: frozenset[str] | None = None  # IAM: the root types the caller's policy grants (None: all)
     api_key: str | None = None
     resolver_context: Mapping[str, Any] = field(default_factory=dict)  # Lambda authorizer
     denied_fields: frozenset[str] = frozenset()  # Lambda authorizer: "Type.field" entries

@@ -70,7 +70,7 @@ class AmplifyPolicy:
 
     def __init__(self, api: ApiModel, iam: IamSettings | None = None) -> None:
         self.api = api
-        self.iam = IamRoles.from_settings(iam or IamSettings())
+        self.iam = IamRoles.from_settings(iam or IamSettings(), generic_access=api.generic_iam_access)
         generated = _generated_input_fields(api)
         self._models = {
             name: model_auth(spec, api.version, generated.get(name, ()),

@@ -3,7 +3,7 @@
     python -m bench                  # everything, full size (about 45 minutes on 2 cores)
     python -m bench --quick          # fewer rounds, iterations and items, for a smoke run
     python -m bench --only http,cold # some sections: cold, http, sizes, leak, persistence, fanout, search,
-                                     # auth, js, functions
+                                     # auth, js, functions, custom
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -24,7 +24,7 @@ from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "leak", "persistence", "fanout", "search", "auth", "js", "functions")
+SECTIONS = ("cold", "http", "sizes", "leak", "persistence", "fanout", "search", "auth", "js", "functions", "custom")
 
 
 def _script_figures(script: str, iterations: int) -> str:
@@ -90,6 +90,10 @@ def main(argv: list[str] | None = None) -> None:
         with _measuring(results, "js", "APPSYNC_JS cost…"):
             results.appendix["APPSYNC_JS cost per resolver call (bench/appsync_js_cost.py)"] = _script_figures(
                 "appsync_js_cost.py", 300 if args.quick else 2000)
+    if "custom" in only:
+        with _measuring(results, "custom", "custom resolver cost…"):
+            results.appendix["Custom resolvers: added per request over the data-source call (bench/custom_resolver_cost.py)"] = (
+                _script_figures("custom_resolver_cost.py", 300 if args.quick else 2000))
     chart(results, args.chart)
     args.out.write_text(render(results, args.chart.relative_to(args.out.parent).as_posix()), encoding="utf-8")
     print(f"wrote {args.out} and {args.chart}")

@@ -227,6 +227,9 @@ class ApiModel:
     searches: dict[str, SearchSpec] = field(default_factory=dict)  # @searchable: by query name
     # (type, field) -> its ``@function`` pipeline, on root, model and non-model fields alike
     functions: dict[tuple[str, str], tuple[FunctionStep, ...]] = field(default_factory=dict)
+    # Gen 2 (Amplify's enableIamAccess): IAM principals that are not identity-pool users pass every
+    # @auth rule, as a function given allow.resource() or any backend role does on AWS
+    generic_iam_access: bool = False
 
     def root(self, parent: str, name: str) -> RootField | None:
         return self.root_fields.get((parent, name))

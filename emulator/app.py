@@ -29,22 +29,28 @@ from emulator.auth.directives import directive_guard
 from emulator.auth.gateway import AuthGateway
 from emulator.auth.generated import ensure_credentials
 from emulator.auth.rules import AmplifyPolicy
+from emulator.custom_fields import CustomFields, custom_planner, subscription_filters
 from emulator.custom_resolvers import load_custom_resolvers
 from emulator.data_files import DataFileError, seed_from_settings
 from emulator.datastore_tables import ensure_datastore_tables
 from emulator.datastore_tables import start_message as datastore_message
 from emulator.engine import Engine, EngineError, ensure_tables, start_configured_engine
 from emulator.execution import Executor, build_executable_api
+from emulator.field_plans import DEFAULT_PLANNERS
 from emulator.function_sources import (
     FunctionsError,
     authorizer_function,
     find_functions,
     function_environment,
 )
+from emulator.gen2.introspection import ROUTE as INTROSPECTION_ROUTE
+from emulator.gen2.introspection import ModelIntrospection, serve_introspection
 from emulator.http import graphql_http, graphql_preflight
 from emulator.hub import Hub
 from emulator.realtime import RealtimeDeps, RealtimeEndpoint, RealtimeLimits
 from emulator.resolver_specs import CustomResolverError, CustomResolvers
+from emulator.resolvers.custom import build_resolvers, build_slotted_operations, build_v1_overrides
+from emulator.resolvers.datasources import build_data_sources, table_names
 from emulator.resolvers.functions import FunctionCatalog, FunctionRunners
 from emulator.resolvers.functions.triggers import TableTriggers
 from emulator.resolvers.search import SearchService
@@ -53,7 +59,7 @@ from emulator.settings import Settings
 from emulator.state import AppState, Generation
 from emulator.table_keys import ChangedKeys, refuse_changed_keys
 from emulator.transform import SchemaError, TransformOptions, transform
-from emulator.unresolved import start_message, with_project_resolvers
+from emulator.unresolved import start_message, with_project_resolvers, without_custom_resolvers
 
 _log = logging.getLogger("appsync_emulator")
 
@@ -74,7 +80,7 @@ def describe_functions(catalog: FunctionCatalog) -> None:
 
 
 def load_api(settings: Settings) -> ApiModel:
-    """Read and transform the schema the settings point at; say which fields have no local resolver."""
+    """Read and transform the schema the settings point at; which fields have no local resolver."""
     path = settings.schema or Path("schema.graphql")
     try:
         sdl = read_schema(path)
@@ -85,19 +91,39 @@ def load_api(settings: Settings) -> ApiModel:
         raise StartupError(f"{path}: {exc}") from exc
     amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}
     api_dir = Path(amplify["api_dir"]) if amplify.get("api_dir") else None
-    reasons = with_project_resolvers(api, api_dir)
-    message = start_message(reasons)
-    if message:
-        _log.warning("%s: %s", path, message)
     datastore = datastore_message(api, settings.table_name)
     if datastore:
         _log.info("%s: %s", path, datastore)
-    return replace(api, unresolved=reasons)
+    return replace(api, unresolved=with_project_resolvers(api, api_dir))
 
 
-def build_executor(api: ApiModel, settings: Settings) -> Executor:
+def build_executor(api: ApiModel, settings: Settings, custom: CustomFields | None = None) -> Executor:
     default_mode = settings.auth.default
-    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode)))
+    custom = custom or CustomFields()
+    planners = (custom_planner(custom), *DEFAULT_PLANNERS)
+    return Executor(build_executable_api(api, lambda schema: directive_guard(schema, default_mode), planners),
+                    custom.served())
+
+
+def build_custom_fields(
+    settings: Settings, api: ApiModel, custom: CustomResolvers, runners: FunctionRunners | None = None
+) -> CustomFields:
+    """The declared resolvers, ready to run on their data sources (templates parsed, JS checked);
+    Lambda data sources call the project's functions through ``runners``."""
+    tables = table_names(api, settings.table_name, custom)
+    data_sources = build_data_sources(custom.data_sources, tables, invoker=runners)
+    try:
+        resolvers = {**build_v1_overrides(custom, api, data_sources), **build_resolvers(custom, data_sources)}
+        operations = build_slotted_operations(custom, api, data_sources, settings.table_name, settings.api_id)
+    except CustomResolverError as exc:
+        raise StartupError(str(exc)) from exc
+    return CustomFields(resolvers, operations)
+
+
+def report_unresolved(settings: Settings, api: ApiModel) -> None:
+    message = start_message(api.unresolved)
+    if message:
+        _log.warning("%s: %s", settings.schema or Path("schema.graphql"), message)
 
 
 def build_generation(
@@ -109,6 +135,9 @@ def build_generation(
     ``runners``: the function runners a project-function Lambda authorizer is called through."""
     api = api or load_api(settings)
     custom = load_declared_resolvers(settings, api)
+    fields = build_custom_fields(settings, api, custom, runners)
+    api = replace(api, unresolved=without_custom_resolvers(api.unresolved, fields.served()))
+    report_unresolved(settings, api)
     extra_tables = [table.definition for table in custom.tables]
     try:
         refuse_changed_keys(engine.client(), api, settings.table_name, extra_tables)
@@ -130,9 +159,10 @@ def build_generation(
     return Generation(
         settings=settings,
         auth=AuthGateway(auth_settings, settings.data_dir, api_id=settings.api_id, lambda_handler=lambda_handler),
-        executor=build_executor(api, settings),
+        executor=build_executor(api, settings, fields),
         policy=AmplifyPolicy(api, auth_settings.iam),
         custom=custom,
+        fields=fields,
         functions=catalog,
         function_environment=function_environment(settings, api),
     )
@@ -199,6 +229,13 @@ async def _health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def _model_introspection(request: Request) -> Response:
+    """The S3 object Gen 2 functions read their data client's schema from (emulator.gen2.introspection)."""
+    state: AppState = request.app.state.emulator
+    source = state.settings.extra.get("gen2_introspection")
+    return await serve_introspection(request, source if isinstance(source, ModelIntrospection) else None)
+
+
 def realtime_deps(state: AppState) -> RealtimeDeps:
     return RealtimeDeps(
         authenticate=lambda request: state.auth.authenticate(request),
@@ -210,6 +247,9 @@ def realtime_deps(state: AppState) -> RealtimeDeps:
         ),
         hub=state.hub,
         limits=RealtimeLimits.from_settings(state.settings.limits),
+        subscription_resolver=lambda field_name, identity, arguments, info: subscription_filters(
+            state.generation.fields, state.resolver_context(identity), field_name, arguments, info
+        ),
     )
 
 
@@ -246,6 +286,7 @@ def create_app(state: AppState, background: Sequence[BackgroundTask] = ()) -> St
             WebSocketRoute("/graphql/realtime", realtime),
             Route("/.well-known/jwks.json", _jwks, methods=["GET"]),
             Route("/health", _health, methods=["GET"]),
+            Route(INTROSPECTION_ROUTE, _model_introspection, methods=["GET"]),
             Route("/", _root, methods=["GET", "POST"]),
             *explorer.routes(),
         ],

@@ -124,6 +124,9 @@ KEYS = (
               "rules allow it.", "auth.iam.unauth_role_arn"),
     ConfigKey("auth.iam", "admin_role_names", "list of strings", (), "Roles with full access, as Amplify v2's "
               "`adminRoles` (`custom-roles.json`).", "auth.iam.admin_role_names"),
+    ConfigKey("auth.iam", "identity_pool_id", "string", "us-east-1:00000000-0000-4000-8000-00000000e001",
+              "The Cognito identity pool callers with the auth or unauth role belong to "
+              "(`$ctx.identity.cognitoIdentityPoolId`).", "auth.iam.identity_pool_id"),
     ConfigKey("auth.iam", "credentials", "array of tables", COMPUTED, "The key pairs IAM callers sign with "
               "(`[[auth.iam.credentials]]`, below).", None,
               "one key pair generated into the data dir (printed at start)"),
@@ -177,6 +180,8 @@ KEYS = (
     ConfigKey("datastore.models", "lambda_function", "string", None, "LAMBDA: the function's name.", None, "none"),
     ConfigKey("gen2", "loader", '`"fast"` or `"real"`', "fast", "How a Gen 2 project is read: a shim without the "
               "AWS CDK, or the project's own `@aws-amplify/backend`.", "gen2_loader"),
+    ConfigKey("gen2", "secrets", "table of strings", {}, "`secret('NAME')` values of the project's functions, "
+              "`NAME = \"value\"` (over `.amplify/secrets.env`).", "gen2_secrets", "none"),
     ConfigKey("functions", "handler", '`"file:export"`', None, "The handler file (`.js`, `.mjs`, `.cjs`, `.ts`, "
               "`.py`) and its export.", None, "required; export `handler`"),
     ConfigKey("functions", "runtime", '`"node"` or `"python"`', None, "When the file's extension does not say it.",

@@ -5,7 +5,8 @@ Layers, lowest first (later ones win by name, as the config file wins over the p
 1. the data sources every API has: ``<Model>Table`` for each model (how Amplify and Gen 2
    handlers name them) and ``NONE_DS``;
 2. an Amplify Gen 1 API's ``stacks/*.json`` (``emulator.amplify.stacks``) and its
-   ``resolvers/`` slot and override files (``emulator.amplify.resolver_files``);
+   ``resolvers/`` slot and override files (``emulator.amplify.resolver_files``), or a Gen 2
+   project's ``a.handler.custom`` handlers (``emulator.gen2.handlers``);
 3. the config file's ``[data_sources]``, ``[resolvers]``, ``[pipeline_functions]``.
 
 Then every reference is checked against the schema, so a broken declaration stops the start
@@ -24,6 +25,8 @@ from graphql import GraphQLObjectType, GraphQLSchema
 from emulator.amplify.resolver_files import generated_fields, read_resolver_files
 from emulator.amplify.stacks import StackDeclarations, StackEnvironment, read_stacks
 from emulator.apimodel import ApiModel
+from emulator.gen2.handlers import custom_handler_resolvers
+from emulator.gen2.merge import gen2_project
 from emulator.resolver_config import ConfigDataSource, ConfigHandler, CustomConfig, KeyPart
 from emulator.resolver_specs import (
     CustomResolverError,
@@ -49,6 +52,9 @@ def load_custom_resolvers(settings: Settings, api: ApiModel) -> CustomResolvers:
     declared = _amplify_stacks(settings, model_tables)
     data_sources.update(declared.data_sources)
     resolvers = dict(declared.resolvers)
+    project = gen2_project(settings)
+    if project is not None:
+        resolvers.update(custom_handler_resolvers(project, settings.api_id, settings.env))
     tables = list(declared.tables)
     warnings = list(declared.warnings)
     if settings.custom is not None:

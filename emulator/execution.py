@@ -13,7 +13,7 @@ the event loop.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,10 +186,12 @@ def mutation_results(document: DocumentNode, operation_name: str | None, data: M
 class Executor:
     """Runs GraphQL requests against one ExecutableApi."""
 
-    def __init__(self, executable: ExecutableApi) -> None:
+    def __init__(self, executable: ExecutableApi, custom_fields: Collection[tuple[str, str]] = ()) -> None:
+        """``custom_fields``: fields served by the project's own resolvers (they count as AppSync's
+        resolvers do, for the per-request resolver limit)."""
         self.executable = executable
         self.documents = DocumentCache(executable.schema)
-        self.resolver_fields = resolver_fields(executable.api)
+        self.resolver_fields = resolver_fields(executable.api) | frozenset(custom_fields)
 
     def prepare(self, query: str) -> PreparedDocument:
         return self.documents.prepare(query)
@@ -228,11 +230,12 @@ class Executor:
         if failed is not None:
             return OperationResult(failed.body(), operation.operation, status=failed.status)
         body: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            if result.data is None and all(not e.path for e in result.errors):
-                body["errors"] = [variable_error(e) for e in result.errors]
+        errors = [*(result.errors or []), *context.appended_errors]
+        if errors:
+            if result.data is None and all(not e.path for e in errors):
+                body["errors"] = [variable_error(e) for e in errors]
             else:
-                body["errors"] = [execution_error(e, self.executable.schema) for e in result.errors]
+                body["errors"] = [execution_error(e, self.executable.schema) for e in errors]
         published = mutation_results(document, operation_name, result.data)
         return OperationResult(body, operation.operation, published)
 

@@ -11,9 +11,10 @@ the parent item). Today's kinds, in priority order:
 * ``relation``: ``@hasMany``/``@hasOne``/``@belongsTo``/``@manyToMany`` of a model;
 * ``model-field``: a model's own field, read through the field-level ``@auth`` rules.
 
-A new resolver kind (a custom VTL or APPSYNC_JS resolver, a data-source pipeline) is one more
-planner placed where it takes precedence (a custom resolver named like a generated one replaces
-it: put it before ``model-operation``); ``emulator.execution`` binds whatever the plans say.
+Before them all, ``emulator.custom_fields.custom_planner`` plans the fields a project's own
+resolvers serve (``custom``: VTL and APPSYNC_JS resolvers on any field; ``slotted-operation``: a
+generated operation with the project's v2 slots). A new resolver kind is one more planner placed
+where it takes precedence; ``emulator.execution`` binds whatever the plans say.
 
 The ``@auth`` rules raise ``NotAuthorized`` without knowing which GraphQL field asked; the
 resolvers here complete it with the field and its parent type, as ``$util.unauthorized()`` does.

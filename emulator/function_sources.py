@@ -6,7 +6,7 @@ function wins, so the config's ``[functions.<name>]`` can replace a project's fu
 * ``config_functions``: ``[functions.<name>]`` tables of the config file (any project);
 * ``gen1_functions``: ``amplify/backend/function/<name>/`` of a Gen 1 project
   (``emulator.amplify.functions``);
-* a Gen 2 reader (``defineFunction``) is one more entry of ``READERS``.
+* ``gen2_functions``: ``defineFunction``s of a Gen 2 project (``emulator.gen2.functions``).
 
 ``find_functions`` gathers them into the catalog, checks that every ``@function`` of the
 schema names one of them (a start error listing what was found otherwise), and adds the Lambda
@@ -23,6 +23,8 @@ from emulator.amplify.files import AmplifyProjectError
 from emulator.amplify.functions import FUNCTION_DIR, ApiOutputs, project_functions
 from emulator.apimodel import ApiModel
 from emulator.auth.generated import load_generated
+from emulator.gen2.functions import gen2_functions
+from emulator.gen2.merge import gen2_project
 from emulator.resolvers.functions import (
     FunctionCatalog,
     FunctionCredentials,
@@ -87,7 +89,7 @@ def gen1_functions(settings: Settings, api: ApiModel) -> list[FunctionSpec]:
     return project_functions(Path(root), outputs)
 
 
-READERS: tuple[FunctionReader, ...] = (config_functions, gen1_functions)
+READERS: tuple[FunctionReader, ...] = (config_functions, gen1_functions, gen2_functions)
 
 
 def _searched(settings: Settings) -> list[str]:
@@ -97,6 +99,9 @@ def _searched(settings: Settings) -> list[str]:
     root = _amplify(settings).get("project_root")
     if root:
         places.append(str(Path(root) / FUNCTION_DIR))
+    project = gen2_project(settings)
+    if project is not None:
+        places.append(f"the defineFunction()s of {project.root / 'amplify'}")
     return places
 
 
@@ -187,4 +192,8 @@ def function_environment(settings: Settings, api: ApiModel) -> FunctionEnvironme
         api_key=first_api_key(settings),
         tables={name: settings.table_name(name) for name in api.models},
         dynamodb_endpoint=settings.dynamodb_endpoint,
+        function_credentials={
+            c.function: FunctionCredentials(c.access_key_id, c.secret_access_key, c.session_token)
+            for c in settings.auth.iam.function_credentials if c.function is not None
+        },
     )

@@ -17,7 +17,7 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
@@ -102,6 +102,7 @@ class Handled:
     items_read: int = 0
     items_returned: int = 0
     operation_name: str | None = None  # from the document when the request names none
+    response_headers: dict[str, str] = field(default_factory=dict)  # added by resolvers (util.http)
 
 
 def _handle(
@@ -132,6 +133,7 @@ def _handle(
         sum(call["scannedCount"] for call in calls),
         sum(call["returnedCount"] for call in calls),
         operation.name.value if operation is not None and operation.name else None,
+        context.response_headers,
     )
 
 
@@ -198,12 +200,12 @@ async def graphql_http(request: Request) -> Response:
         handled.items_returned,
         len(result.body.get("errors") or []),
     )
-    return _json(encoded, request_id, result.status)
+    return _json(encoded, request_id, result.status, handled.response_headers)
 
 
-def _json(content: bytes, request_id: str, status: int = 200) -> Response:
-    return Response(content, status_code=status, media_type="application/json",
-                    headers={**CORS_HEADERS, "x-amzn-RequestId": request_id})
+def _json(content: bytes, request_id: str, status: int = 200, extra_headers: dict[str, str] | None = None) -> Response:
+    headers = {**(extra_headers or {}), **CORS_HEADERS, "x-amzn-RequestId": request_id}
+    return Response(content, status_code=status, media_type="application/json", headers=headers)
 
 
 def _first_field(query: str) -> str:

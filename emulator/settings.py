@@ -11,6 +11,7 @@ with the file, the key and what was expected, instead of failing later mid-reque
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,10 @@ class IamCredential:
     secret_access_key: str
     role_arn: str
     session_token: str | None = None
+    # the root types its role's policy grants (``appsync:GraphQL`` on ``types/Query/*`` ...); None: all.
+    # A Gen 2 function gets those of its ``allow.resource(fn).to([...])``.
+    root_types: tuple[str, ...] | None = None
+    function: str | None = None  # the project function these credentials are given to
 
 
 DEFAULT_USER_POOL_ID = "us-east-1_Local"
@@ -84,6 +89,15 @@ class IamSettings:
     unauth_role_arn: str = "arn:aws:iam::123456789012:role/amplify-unauthRole"
     admin_role_names: tuple[str, ...] = ()
     credentials: tuple[IamCredential, ...] = ()
+    # the Cognito identity pool whose users hold the auth/unauth roles ($ctx.identity.cognitoIdentityPoolId)
+    identity_pool_id: str = "us-east-1:00000000-0000-4000-8000-00000000e001"
+    # the key pairs the emulator gives a project's functions (Gen 2: one per function, its own role)
+    function_credentials: tuple[IamCredential, ...] = ()
+
+    @property
+    def accepted_credentials(self) -> tuple[IamCredential, ...]:
+        """Every key pair a SigV4 caller may sign with: the configured (or generated) ones and the functions'."""
+        return (*self.credentials, *self.function_credentials)
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,7 @@ class Settings:
     config_file: Path | None = None
     log_level: str = "info"
     gen2_loader: str = "fast"  # Amplify Gen 2 projects: "fast" (no CDK) or "real" (@aws-amplify/backend)
+    gen2_secrets: Mapping[str, str] = field(default_factory=dict)  # [gen2.secrets]: secret('NAME') values
     extra: dict[str, Any] = field(default_factory=dict)
     custom: CustomConfig | None = None  # [data_sources], [resolvers], [pipeline_functions]
     functions: tuple[FunctionSettings, ...] = ()
@@ -225,6 +240,7 @@ def _iam(reader: TableReader) -> IamSettings:
         unauth_role_arn=reader.text("unauth_role_arn", defaults.unauth_role_arn) or defaults.unauth_role_arn,
         admin_role_names=reader.text_list("admin_role_names", ()),
         credentials=tuple(creds),
+        identity_pool_id=reader.text("identity_pool_id", defaults.identity_pool_id) or defaults.identity_pool_id,
     )
 
 
@@ -304,6 +320,12 @@ def _limits(top: TableReader) -> LimitsSettings:
     return LimitsSettings(**values)
 
 
+def _gen2_secrets(gen2: TableReader) -> dict[str, str]:
+    """``[gen2.secrets]``: ``NAME = "value"`` for each ``secret('NAME')`` of a Gen 2 project's functions."""
+    secrets = gen2.sub("secrets", set(gen2.table.get("secrets", {}) or {}))
+    return {name: secrets.text(name, None) or "" for name in secrets.table}
+
+
 TOP_KEYS = table_keys("")
 GEN2_LOADERS = ("fast", "real")
 
@@ -340,6 +362,7 @@ def load_config(path: Path) -> Settings:
         datastore=read_datastore_settings(top),
         limits=_limits(top),
         gen2_loader=top.sub("gen2", table_keys("gen2")).choice("loader", "fast", GEN2_LOADERS) or "fast",
+        gen2_secrets=_gen2_secrets(top.sub("gen2", table_keys("gen2"))),
         config_file=path.resolve(),
         custom=read_custom_config(top),
         functions=read_function_settings(top),

@@ -13,6 +13,7 @@ from typing import Any
 
 from emulator.apimodel import ApiModel
 from emulator.auth.identity import Identity
+from emulator.custom_fields import CustomFields
 from emulator.engine import Engine
 from emulator.execution import Executor
 from emulator.resolver_specs import CustomResolvers
@@ -30,6 +31,7 @@ class Generation:
     executor: Executor
     policy: AuthPolicy
     custom: CustomResolvers = field(default_factory=CustomResolvers)  # declared custom resolvers, data sources and tables
+    fields: CustomFields = field(default_factory=CustomFields)  # the custom resolvers and slotted operations, built
     functions: FunctionCatalog = field(default_factory=FunctionCatalog)
     function_environment: FunctionEnvironment | None = None
 

@@ -137,17 +137,19 @@ class RunningEmulator:
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
         session_token: str | None = None,
+        guest: bool = False,
         timeout: float = 30,
     ) -> httpx.Response:
         """POST a GraphQL request signed with SigV4 (service ``appsync``) as a Lambda or a server
         signs it with botocore. Without keys: the config's ``[[auth.iam.credentials]]`` entry for
-        ``access_key_id`` (default the first), else the key pair generated into the data dir."""
+        ``access_key_id`` (default the first), else the key pair generated into the data dir (a
+        signed-in identity-pool user's; ``guest=True``: the generated guest's, with the unauth role)."""
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials
 
         if secret_access_key is None:
-            access_key_id, secret_access_key, session_token = self._iam_key_pair(access_key_id)
+            access_key_id, secret_access_key, session_token = self._iam_key_pair(access_key_id, guest)
         body = json.dumps({"query": query, "variables": dict(variables or {})})
         request = AWSRequest("POST", self.graphql_url, data=body, headers={"content-type": "application/json"})
         credentials = Credentials(access_key_id, secret_access_key, session_token)
@@ -162,11 +164,12 @@ class RunningEmulator:
         config = tomllib.loads(self.config_path.read_text(encoding="utf-8"))
         return config.get("auth", {}).get("iam", {})
 
-    def _iam_key_pair(self, access_key_id: str | None) -> tuple[str, str, str | None]:
+    def _iam_key_pair(self, access_key_id: str | None, guest: bool = False) -> tuple[str, str, str | None]:
         for entry in self._iam_settings().get("credentials", []):
-            if access_key_id in (None, entry["access_key_id"]):
+            if access_key_id in (None, entry["access_key_id"]) and not guest:
                 return entry["access_key_id"], entry["secret_access_key"], entry.get("session_token")
-        generated = self.data_dir / "auth" / "generated-credentials.json"
+        name = "generated-guest-credentials.json" if guest else "generated-credentials.json"
+        generated = self.data_dir / "auth" / name
         if generated.exists():
             iam = json.loads(generated.read_text(encoding="utf-8"))["iam"]
             if access_key_id in (None, iam["access_key_id"]):

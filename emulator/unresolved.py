@@ -9,6 +9,7 @@ named in the reason, since that is where the cloud gets those resolvers from.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from emulator.apimodel import ApiModel
@@ -39,9 +40,17 @@ def with_project_resolvers(api: ApiModel, api_dir: Path | None) -> dict[tuple[st
     for (parent, name), reason in api.unresolved.items():
         template = _template(resolvers_dir, parent, name)
         if template is not None:
-            reason = f"its custom resolver {template.name} (in {template.parent}) is not run by the emulator"
+            reason = (f"its custom resolver {template.name} (in {template.parent}) is declared by no "
+                      "AWS::AppSync::Resolver in stacks/ and no [resolvers] entry of the config")
         reasons[(parent, name)] = reason
     return reasons
+
+
+def without_custom_resolvers(
+    reasons: dict[tuple[str, str], str], served: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """The reasons of the fields a custom resolver does not serve."""
+    return {where: reason for where, reason in reasons.items() if where not in served}
 
 
 def start_message(reasons: dict[tuple[str, str], str]) -> str | None:

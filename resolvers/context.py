@@ -166,6 +166,11 @@ class ResolverContext:
     logger: logging.Logger = field(default_factory=lambda: logging.getLogger("appsync_emulator.resolvers"))
     request_headers: Mapping[str, str] = field(default_factory=dict)
     dynamodb_calls: int = 0  # counted by resolvers for the request log
+    # Errors resolvers add next to a value (``util.appendError`` of custom resolvers), as
+    # graphql-core ``GraphQLError``s with their path; the executor adds them to the response.
+    appended_errors: list[Any] = field(default_factory=list)
+    # Headers resolvers add to the HTTP response (``util.http.addResponseHeader``).
+    response_headers: dict[str, str] = field(default_factory=dict)
     search: Any = None  # resolvers.search.SearchService: the @searchable indexes (None: no search)
     # The function runners (``emulator.resolvers.functions.FunctionRunners``): ``@function``
     # fields and Lambda data sources call functions through ``functions.invoke``.

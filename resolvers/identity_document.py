@@ -1,7 +1,8 @@
 """``$ctx.identity`` as AppSync hands it to resolvers and Lambda functions, per auth mode.
 
 API key callers have no identity (``null``); user pools and OIDC give the token's subject, issuer
-and claims; IAM gives the signer's account and ARN; a Lambda authorizer gives its
+and claims; IAM gives the signer's account and ARN (and, for the identity pool's users and guests, the pool,
+the identity and how it signed in); a Lambda authorizer gives its
 ``resolverContext``. The shapes are AppSync's (and the ``AppSyncIdentity`` types of
 ``@types/aws-lambda``), so handlers written for the cloud read the same keys here.
 """
@@ -32,12 +33,13 @@ def identity_document(identity: Identity | None) -> dict[str, Any] | None:
     if identity.mode is AuthMode.AWS_IAM:
         return {
             "accountId": identity.account_id,
-            "cognitoIdentityPoolId": None,
-            "cognitoIdentityId": None,
+            "cognitoIdentityPoolId": identity.cognito_identity_pool_id,
+            "cognitoIdentityId": identity.cognito_identity_id,
             "sourceIp": [identity.source_ip],
             "username": identity.username or identity.access_key_id,
             "userArn": identity.user_arn,
-            "cognitoIdentityAuthType": None,
-            "cognitoIdentityAuthProvider": None,
+            "cognitoIdentityAuthType": identity.cognito_identity_auth_type,
+            "cognitoIdentityAuthProvider": None,  # the login behind the pool identity is not known locally
         }
     return {"resolverContext": dict(identity.resolver_context)}
+

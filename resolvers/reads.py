@@ -21,6 +21,7 @@ from emulator.resolvers.expressions import Placeholders
 from emulator.resolvers.filters import combine_and, compile_filter
 from emulator.resolvers.keys import key_condition, object_key, validate_sort_direction
 from emulator.resolvers.limit_hint import note_page
+from emulator.resolvers.operation_hooks import NO_HOOKS, DataStep, OperationHooks
 from emulator.resolvers.tokens import decode_token, encode_token
 from emulator.resolvers.values import from_item, to_item
 
@@ -102,11 +103,15 @@ def _valid_limit(limit: int) -> int:
     return limit
 
 
-def get_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], field_name: str, parent: str) -> Item | None:
+def get_item(
+    ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], field_name: str, parent: str,
+    hooks: OperationHooks = NO_HOOKS,
+) -> Item | None:
     """``getX``: v2 reads with a Query on the key so the auth filter applies (Unauthorized when it
     removes the item); v1 reads with GetItem and checks the item afterwards."""
-    auth_filter = ctx.policy.read_filter(model, "get", ctx.identity)
-    key = object_key(model, model.primary_key, args)
+    step = hooks.before_data(DataStep(args, ctx.policy.read_filter(model, "get", ctx.identity)))
+    auth_filter = step.auth_filter
+    key = object_key(model, model.primary_key, step.args)
     if ctx.api.version == "v1":
         item = get_by_key(ctx, model, key)
         if item is not None and not ctx.policy.visible_items(model, ctx.identity, [item]):
@@ -160,16 +165,18 @@ def list_items(
     index: str | None = None,
     is_list: bool = True,
     operation: ReadOperation = "list",
+    hooks: OperationHooks = NO_HOOKS,
 ) -> dict[str, Any]:
     """``listX`` (Scan, or Query when the partition argument is given) and index queries.
 
     Returns AppSync's result shape ``{items, nextToken, scannedCount}``.
     """
+    step = hooks.before_data(DataStep(args, ctx.policy.read_filter(model, operation, ctx.identity)))
+    args, auth_filter = step.args, step.auth_filter
     key: KeySpec = model.index(index).key if index else model.primary_key
     validate_sort_direction(key, args, is_list=is_list)
     placeholders = Placeholders()
     condition = key_condition(model, key, args, placeholders)
-    auth_filter = ctx.policy.read_filter(model, operation, ctx.identity)
     user_filter = args.get("filter") or None
     request = PageRequest(
         table=ctx.table_name(model.name),

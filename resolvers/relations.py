@@ -7,7 +7,8 @@
 * Single items (hasOne, belongsTo, v1 belongs-to) use the related primary key: v2 a Query with
   the auth filter (empty FK value becomes ``___xamznone____``; read-but-filtered is
   Unauthorized), v1 a GetItem. When no auth filter applies, the lookup is batched across sibling
-  parents by ``resolvers.loader``.
+  parents by ``resolvers.loader``. A hasOne by ``references`` (Gen 2) is the first item of a Query
+  on the child's relation index, with the auth filter (items read but all filtered: Unauthorized).
 * A parent that came from a mutation passes ``__operation`` on to its children, as Amplify does.
 """
 
@@ -20,6 +21,7 @@ from emulator.apimodel import ModelSpec, RelationSpec
 from emulator.errors import unauthorized
 from emulator.resolvers.context import Item, ResolverContext
 from emulator.resolvers.expressions import Placeholders
+from emulator.resolvers.filters import compile_filter
 from emulator.resolvers.keys import NONE_VALUE, composite_value, sort_argument_name, sort_condition, typed
 from emulator.resolvers.loader import load_related, remember_siblings
 from emulator.resolvers.reads import PageRequest, get_by_key, query_by_key, read_page, run_list_page
@@ -92,7 +94,7 @@ def single_item(
     if not values or values[0] is None or (ctx.api.version == "v2" and any(value is None for value in values)):
         return None
     if relation.index:
-        return _first_on_index(ctx, related, relation, values)
+        return _inherit_operation(source, _first_on_index(ctx, model, related, relation, values))
     complete = len(values) >= len(relation.target_key.fields)
     if ctx.api.version == "v1":
         item = _by_primary_key(ctx, related, relation, source, complete)
@@ -141,17 +143,23 @@ def _or_none_value(model: ModelSpec, attribute: str, value: Any) -> Any:
     return NONE_VALUE if value is None else value
 
 
-def _first_on_index(ctx: ResolverContext, related: ModelSpec, relation: RelationSpec, values: list[Any]) -> Item | None:
-    """A single-valued connection through an index: the first item of the Query."""
+def _first_on_index(ctx: ResolverContext, model: ModelSpec, related: ModelSpec, relation: RelationSpec,
+                    values: list[Any]) -> Item | None:
+    """A single-valued connection through an index: the first item of the Query (v2: auth filter
+    applied; items read but none kept is Unauthorized, as Amplify's response template says)."""
     placeholders = Placeholders()
+    auth_filter = ctx.policy.read_filter(related, "get", ctx.identity) if ctx.api.version == "v2" else None
     request = PageRequest(
         table=ctx.table_name(related.name),
         operation="query",
         placeholders=placeholders,
         index=relation.index,
         key_condition=_connection_condition(related, relation, values, {}, placeholders),
+        filter=compile_filter(auth_filter, placeholders),
     )
     page = read_page(ctx, request)
+    if not page.items and page.scanned_count > 0 and auth_filter is not None:
+        raise unauthorized(relation.field, model.name)
     return page.items[0] if page.items else None
 
 

@@ -26,6 +26,7 @@ from emulator.resolvers.dynamo_errors import call
 from emulator.resolvers.expressions import Placeholders, update_expression
 from emulator.resolvers.filters import combine_and, compile_filter
 from emulator.resolvers.keys import composite_index_values, composite_value, key_attributes, object_key
+from emulator.resolvers.operation_hooks import NO_HOOKS, DataStep, OperationHooks
 from emulator.resolvers.values import from_item, normalize, to_item
 
 OPERATION_MARK = "__operation"
@@ -50,10 +51,11 @@ def strip_internal(item: Item | None) -> Item | None:
     return {name: value for name, value in item.items() if name not in INTERNAL_FIELDS}
 
 
-def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item:
-    user_input = _with_field_defaults(model, dict(args.get("input") or {}))
+def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], hooks: OperationHooks = NO_HOOKS) -> Item:
+    user_input = with_field_defaults(model, dict(args.get("input") or {}))
     user_input = ctx.policy.prepare_create(model, ctx.identity, user_input)
-    values = _creation_defaults(ctx, model, user_input)
+    step = hooks.before_data(DataStep({**args, "input": user_input}))
+    values = _creation_defaults(ctx, model, step.input, step.default_values)
     values.update(composite_index_values(model, values, operation="creating", directive=_directive(ctx)))
     values.update(_primary_composite(model, values))
     values["__typename"] = model.name
@@ -61,7 +63,7 @@ def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any])
         values = _without_null_index_keys(model, values)
     key = object_key(model, model.primary_key, values)
     values.update(key)
-    condition = _condition(key, exists=False, auth=None, user=args.get("condition"))
+    condition = _condition(key, exists=False, auth=None, user=step.args.get("condition"), more=step.conditions)
     if model.sync is not None:  # DataStore: a versioned data source (emulator.resolvers.versioning)
         return _result(ctx, versioning.put(ctx, versioning.VersionedSource.of(ctx, model), values, condition))
     placeholders = Placeholders()
@@ -71,32 +73,43 @@ def create_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any])
     return _result(ctx, normalize(values))
 
 
-def update_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item:
+def update_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], hooks: OperationHooks = NO_HOOKS) -> Item:
     user_input = dict(args.get("input") or {})
     if ctx.api.version == "v1":
         _reject_nulled_required_fields(model, user_input)
-    values = _update_defaults(ctx, model, user_input)
+    auth_condition = _write_auth(ctx, model, "update", _stored_key(model, user_input), user_input)
+    step = hooks.before_data(DataStep(args))
+    user_input = step.input
+    values = _update_defaults(ctx, model, user_input, step.default_values)
     values.update(composite_index_values(model, values, operation="updating", directive=_directive(ctx)))
     values.update(_primary_composite(model, values))
     key = object_key(model, model.primary_key, values)
     changes = {name: value for name, value in values.items() if name not in key}
-    updated = _write_existing(ctx, model, "update", key, user_input, args.get("condition"), changes)
+    conditions = [auth_condition, step.args.get("condition"), *step.conditions]
+    updated = _write_stored(ctx, model, "update", key, conditions, user_input, changes)
     return _result(ctx, updated or {})
 
 
-def delete_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any]) -> Item | None:
+def delete_item(ctx: ResolverContext, model: ModelSpec, args: Mapping[str, Any], hooks: OperationHooks = NO_HOOKS) -> Item | None:
     user_input = dict(args.get("input") or {})
-    values = {**user_input, **_primary_composite(model, user_input)}
-    key = object_key(model, model.primary_key, values)
-    deleted = _write_existing(ctx, model, "delete", key, user_input, args.get("condition"))
+    auth_condition = _write_auth(ctx, model, "delete", _stored_key(model, user_input), user_input)
+    step = hooks.before_data(DataStep(args))
+    key = _stored_key(model, step.input)
+    conditions = [auth_condition, step.args.get("condition"), *step.conditions]
+    deleted = _write_stored(ctx, model, "delete", key, conditions, step.input)
     return None if deleted is None else _result(ctx, deleted)
+
+
+def _stored_key(model: ModelSpec, user_input: Item) -> Item:
+    """The key of the stored item an update or delete input names."""
+    return object_key(model, model.primary_key, {**user_input, **_primary_composite(model, user_input)})
 
 
 # ---------------------------------------------------------------------------------------------
 # Values
 
 
-def _with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
+def with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
     """``@default``: ``input.put(f, $util.defaultIfNull(input.f, value))`` (init slot)."""
     for name, default in model.defaults.items():
         if user_input.get(name) is None:
@@ -104,9 +117,11 @@ def _with_field_defaults(model: ModelSpec, user_input: Item) -> Item:
     return user_input
 
 
-def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item) -> Item:
-    """id and timestamps under the input. v2 merges ``defaults ⊕ input`` (an explicit null wins);
-    v1 uses ``defaultIfNull`` per field."""
+def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item, given: Item | None = None) -> Item:
+    """id and timestamps under the input (or the slots' ``defaultValues``). v2 merges ``defaults ⊕
+    input`` (an explicit null wins); v1 uses ``defaultIfNull`` per field."""
+    if given is not None:
+        return _merge_defaults(ctx, dict(given), user_input)
     now = iso_now(ctx)
     defaults: Item = {}
     if "id" in model.fields:
@@ -117,8 +132,11 @@ def _creation_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item)
     return _merge_defaults(ctx, defaults, user_input)
 
 
-def _update_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item) -> Item:
-    defaults: Item = {model.updated_at: iso_now(ctx)} if model.updated_at else {}
+def _update_defaults(ctx: ResolverContext, model: ModelSpec, user_input: Item, given: Item | None = None) -> Item:
+    if given is not None:
+        defaults = dict(given)
+    else:
+        defaults = {model.updated_at: iso_now(ctx)} if model.updated_at else {}
     values = _merge_defaults(ctx, defaults, user_input)
     if ctx.api.version == "v1":
         values["__typename"] = model.name  # v1's update template stores it too
@@ -191,19 +209,20 @@ def _write_auth(
 _EXISTING_ITEM_WRITES = {"update": ("update_item", "ALL_NEW"), "delete": ("delete_item", "ALL_OLD")}
 
 
-def _write_existing(
+def _write_stored(
     ctx: ResolverContext,
     model: ModelSpec,
     operation: Literal["update", "delete"],
     key: Item,
+    conditions: list[FilterInput | None],
     user_input: Item,
-    user_condition: FilterInput | None,
     changes: Item | None = None,
 ) -> Item | None:
-    """UpdateItem (SET/REMOVE of ``changes``) or DeleteItem of the stored item at ``key``, after the
-    auth slot, guarded by ``attribute_exists`` + auth condition + ``condition``; the returned item."""
-    auth_condition = _write_auth(ctx, model, operation, key, user_input)
-    condition = _condition(key, exists=True, auth=auth_condition, user=user_condition)
+    """UpdateItem (SET/REMOVE of ``changes``) or DeleteItem of the stored item at ``key``, guarded by
+    ``attribute_exists`` ANDed with ``conditions`` (auth, the ``condition`` argument, the slots');
+    the returned item. A versioned model's write goes to its versioned source with the input's
+    ``_version``."""
+    condition = _condition(key, exists=True, auth=None, user=None, more=conditions)
     if model.sync is not None:  # DataStore: a versioned data source (emulator.resolvers.versioning)
         return versioning.write_existing(ctx, model, operation, key, user_input, condition, changes)
     action, return_values = _EXISTING_ITEM_WRITES[operation]
@@ -227,10 +246,11 @@ def _condition(
     exists: bool,
     auth: FilterInput | None,
     user: FilterInput | None,
+    more: list[FilterInput | None] | None = None,
 ) -> FilterInput | None:
-    """``{and: [key guard, auth condition, condition argument]}``, the write's one ConditionExpression."""
+    """``{and: [key guard, auth condition, condition argument, …]}``, the write's one ConditionExpression."""
     guard = {name: {"attributeExists": exists} for name in key}
-    return combine_and(guard, auth, user)
+    return combine_and(guard, auth, user, *(more or []))
 
 
 def _put_condition(params: dict[str, Any], condition: str | None, placeholders: Placeholders) -> None:

@@ -136,3 +136,20 @@ def test_the_table_is_built_once_per_schema_and_mode(small: GraphQLSchema) -> No
     assert DirectiveTable.for_schema(small, POOLS) is not first
     guard = directive_guard(small, "API_KEY")
     assert guard("Query", "open", api_key()) and not guard("Query", "open", user())
+
+
+def test_an_iam_policy_on_some_root_types_denies_the_top_level_fields_of_the_others() -> None:
+    """A Gen 2 function given ``allow.resource(fn).to(['query'])`` may query, not mutate."""
+    from dataclasses import replace
+
+    schema = build_appsync_schema("""
+        type Note @aws_iam { id: ID! title: String }
+        type Query { getNote(id: ID!): Note @aws_iam }
+        type Mutation { createNote(title: String): Note @aws_iam }
+    """)
+    table = DirectiveTable.for_schema(schema, AuthMode.API_KEY)
+    querier = replace(iam(), iam_root_types=frozenset({"Query"}))
+    assert table.allows("Query", "getNote", querier) and table.allows("Note", "title", querier)
+    assert not table.allows("Mutation", "createNote", querier)
+    assert table.allows("Mutation", "createNote", iam())  # no policy restriction: every root type
+    assert not table.allows("Query", "getNote", replace(iam(), iam_root_types=frozenset()))

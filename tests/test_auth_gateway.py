@@ -107,14 +107,16 @@ def test_api_key_expiry_naive_dates_are_utc(data_dir: Path) -> None:
 # --- generated credentials --------------------------------------------------------------------
 
 
-def test_no_config_generates_an_api_key_and_an_iam_key_pair(tmp_path: Path) -> None:
+def test_no_config_generates_an_api_key_and_iam_key_pairs_for_a_user_and_a_guest(tmp_path: Path) -> None:
     generated = ensure_credentials(AuthSettings(), tmp_path)
     (key,) = generated.api_keys
     assert re.fullmatch(r"da2-[a-z0-9]{26}", key.key) and key.expires is None
-    (credential,) = generated.iam.credentials
-    assert re.fullmatch(r"AKIA[A-Z2-7]{16}", credential.access_key_id)
-    assert len(credential.secret_access_key) >= 40 and credential.session_token is None
-    assert credential.role_arn == AuthSettings().iam.auth_role_arn
+    credential, guest = generated.iam.credentials
+    for pair in (credential, guest):
+        assert re.fullmatch(r"AKIA[A-Z2-7]{16}", pair.access_key_id)
+        assert len(pair.secret_access_key) >= 40 and pair.session_token is None
+    assert credential.access_key_id != guest.access_key_id
+    assert (credential.role_arn, guest.role_arn) == (AuthSettings().iam.auth_role_arn, AuthSettings().iam.unauth_role_arn)
     assert ensure_credentials(AuthSettings(), tmp_path) == generated  # stable across restarts
 
 

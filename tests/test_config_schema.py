@@ -21,7 +21,7 @@ EXAMPLES: dict[str, str] = {
     "admin_role_names": '["admin"]', "handler": '"authorizers:check"', "endpoint": '"http://127.0.0.1:8000"',
     "resolver_timeout_seconds": "5", "keep_alive_seconds": "5", "connection_init_timeout_seconds": "5",
     "query_depth_limit": "5", "resolver_count_limit": "5", "tls": "false", "loader": "\"fast\"",
-    "jwks_url": "\"\"",
+    "jwks_url": "\"\"", "secrets": '{ API_TOKEN = "local-token" }',
 }
 
 

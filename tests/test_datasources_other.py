@@ -186,3 +186,13 @@ def test_data_sources_are_built_from_specs_and_table_names_resolve(ctx: Resolver
     assert [tables.resolve(name) for name in ("BlogTable", "Blog-abc123xyz-dev", "Blog-emulator-local", "Ledger",
                                              "ledger-local", "Elsewhere")] == [
         "Blog-emulator-local", "Blog-emulator-local", "Blog-emulator-local", "ledger-local", "ledger-local", "Elsewhere"]
+
+
+def test_the_function_runners_errors_keep_their_type(ctx: ResolverContext) -> None:
+    from emulator.resolvers.functions import FunctionError, UnknownFunction
+
+    invoker = FakeInvoker({"boom": FunctionError("handler threw"), "gone": UnknownFunction("no function named gone")})
+    thrown = execute(LambdaSource("Boom", "boom", invoker), {"operation": "Invoke", "payload": {}}, ctx)
+    assert thrown.context_error() == {"message": "handler threw", "type": "Lambda:Unhandled"}
+    missing = execute(LambdaSource("Gone", "gone", invoker), {"operation": "Invoke", "payload": {}}, ctx)
+    assert missing.context_error() == {"message": "no function named gone", "type": "Lambda:ResourceNotFoundException"}

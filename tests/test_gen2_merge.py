@@ -6,31 +6,16 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from emulator.client_config import client_api, update_amplify_outputs
 from emulator.gen2.merge import apply_gen2, gen2_project, gen2_root_for, refuse_unserved
-from emulator.gen2.model import Gen2Function, Gen2Project
+from emulator.gen2.model import FunctionAccess, Gen2Function
 from emulator.gen2.project import Gen2ProjectError
 from emulator.reload import watched_paths
 from emulator.settings import ConfigError, Settings, load_config
-
-SDL = "type Todo @model @auth(rules: [{allow: public, provider: apiKey}]) { content: String }"
-
-
-def make_project(root: Path, **changes: Any) -> Gen2Project:
-    (root / "amplify/data").mkdir(parents=True, exist_ok=True)
-    (root / "amplify/data/resource.ts").write_text("// a.schema(...)\n")
-    project = Gen2Project(
-        root=root, data_resource=root / "amplify/data/resource.ts", auth_resource=None, api_name="amplifyData",
-        sdl=SDL, authorization_modes={"defaultAuthorizationMode": "apiKey"}, has_auth=True, groups=("Admin",),
-        functions={}, lambda_functions={}, custom_handlers=(), function_access=(), database_engines=("dynamodb",),
-        model_introspection={"version": 1, "models": {"Todo": {"name": "Todo"}}}, model_introspection_error=None,
-        loader="fast", timings_ms={},
-    )
-    return replace(project, **changes)
+from tests.gen2_support import SDL, make_project
 
 
 def test_the_project_folder_its_amplify_folder_or_the_resource_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,17 +70,34 @@ def test_the_config_file_wins_key_by_key(tmp_path: Path) -> None:
     assert [k.key for k in settings.auth.api_keys] == ["da2-fromtheconfig"]
 
 
-def test_a_lambda_authorizer_needs_a_python_handler(tmp_path: Path) -> None:
+def test_the_lambda_authorizer_is_the_projects_function_unless_the_config_names_one(tmp_path: Path) -> None:
     authorizer = Gen2Function("authorizer", tmp_path / "app/amplify/functions/authorizer/handler.ts", 3)
-    project = make_project(
-        tmp_path / "app", functions={"authorizer": authorizer},
-        authorization_modes={"defaultAuthorizationMode": "userPool", "lambdaAuthorizationMode": {"function": "authorizer"}},
-    )
-    with pytest.raises(Gen2ProjectError, match=r"lambdaAuthorizationMode uses function 'authorizer' \(.*handler.ts\); .*\[auth.lambda\]"):
-        apply_gen2(Settings(), project, tmp_path / "data")
+    modes = {"defaultAuthorizationMode": "userPool", "lambdaAuthorizationMode": {"function": "authorizer"}}
+    project = make_project(tmp_path / "app", functions={"authorizer": authorizer}, authorization_modes=modes)
+    assert apply_gen2(Settings(), project, tmp_path / "data").auth.lambda_.handler == "authorizer"  # run by its runner
     config = tmp_path / "appsync-emulator.toml"
     config.write_text('[auth.lambda]\nhandler = "authorizers:check"\n')
-    assert "AWS_LAMBDA" in apply_gen2(load_config(config), project, tmp_path / "data").auth.modes
+    assert apply_gen2(load_config(config), project, tmp_path / "data").auth.lambda_.handler == "authorizers:check"
+    without = make_project(tmp_path / "other", functions={}, authorization_modes=modes)
+    with pytest.raises(Gen2ProjectError, match=r"lambdaAuthorizationMode uses function 'authorizer', which the project "
+                                               r"does not define; add \[auth.lambda\] handler"):
+        apply_gen2(Settings(), without, tmp_path / "data")
+
+
+def test_each_function_gets_its_own_key_pair_granting_its_schema_access(tmp_path: Path) -> None:
+    functions = {name: Gen2Function(name, tmp_path / f"app/amplify/functions/{name}/handler.ts", 3)
+                 for name in ("reporter", "other")}
+    project = replace(make_project(tmp_path / "app", functions=functions),
+                      function_access=(FunctionAccess("reporter", ("query", "listen")),))
+    iam = apply_gen2(Settings(), project, tmp_path / "data").auth.iam
+    reporter, other = iam.function_credentials
+    assert (reporter.function, reporter.root_types) == ("reporter", ("Query", "Subscription"))
+    assert (other.function, other.root_types) == ("other", ())
+    assert reporter.role_arn == "arn:aws:iam::123456789012:role/amplify-reporter-lambda"
+    assert reporter.access_key_id != other.access_key_id and reporter.access_key_id.startswith("AKIA")
+    again = apply_gen2(Settings(), project, tmp_path / "data").auth.iam.function_credentials
+    assert again == iam.function_credentials  # stable across restarts (derived from the data dir)
+    assert set(iam.accepted_credentials) == set(iam.credentials) | {reporter, other}
 
 
 def test_amplify_outputs_carry_the_served_model_introspection(tmp_path: Path) -> None:

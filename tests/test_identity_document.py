@@ -33,3 +33,13 @@ def test_oidc_iam_and_lambda() -> None:
     assert document["cognitoIdentityPoolId"] is None and document["sourceIp"] == ["127.0.0.1"]
     assert identity_document(Identity(mode=AuthMode.AWS_LAMBDA, resolver_context={"k": "v"})) == {
         "resolverContext": {"k": "v"}}
+
+
+def test_identity_pool_callers_name_the_pool() -> None:
+    guest = Identity(mode=AuthMode.AWS_IAM, user_arn="arn:aws:sts::1:assumed-role/unauth/CognitoIdentityCredentials",
+                     cognito_identity_pool_id="us-east-1:pool", cognito_identity_id="us-east-1:id",
+                     cognito_identity_auth_type="unauthenticated")
+    document = identity_document(guest)
+    assert document is not None
+    assert (document["cognitoIdentityPoolId"], document["cognitoIdentityId"], document["cognitoIdentityAuthType"]) == (
+        "us-east-1:pool", "us-east-1:id", "unauthenticated")

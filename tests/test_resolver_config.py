@@ -83,11 +83,18 @@ FILES = ("entries.js", "before.vtl", "after.vtl", "ping.req.vtl", "ping.res.vtl"
          "save.res.vtl")
 
 
+def file_text(name: str) -> str:
+    """A template or module that loads (the emulator parses and checks them at start)."""
+    if name.endswith(".js"):
+        return f"// {name}\nexport function request(ctx) {{ return {{}}; }}\nexport function response(ctx) {{ return ctx.result; }}\n"
+    return f"## {name}\n{{}}\n"
+
+
 def write_project(root: Path, config: str = CONFIG) -> Path:
     (root / "resolvers").mkdir(parents=True, exist_ok=True)
     (root / "schema.graphql").write_text(SCHEMA)
     for name in FILES:
-        (root / "resolvers" / name).write_text(f"// {name}\n")
+        (root / "resolvers" / name).write_text(file_text(name))
     path = root / "appsync-emulator.toml"
     path.write_text(config)
     return path
@@ -112,7 +119,7 @@ def test_a_project_without_amplify_declares_everything_in_the_config(tmp_path: P
                                                          {"AttributeName": "sk", "AttributeType": "N"}]
     assert declared.resolver("Query", "echo").handler.is_empty  # a direct Lambda resolver
     entries = declared.resolver("Query", "entries")
-    assert entries.handler.runtime == "APPSYNC_JS" and entries.handler.code.text == "// entries.js\n"
+    assert entries.handler.runtime == "APPSYNC_JS" and entries.handler.code.text == file_text("entries.js")
     checkout = declared.resolver("Query", "checkout")
     assert checkout.kind == "PIPELINE" and [f.name for f in checkout.functions] == ["validate", "save"]
     assert checkout.functions[0].handler.runtime == "APPSYNC_JS" and checkout.functions[1].max_batch_size == 5
@@ -206,6 +213,7 @@ def test_a_changed_template_reaches_the_next_generation(tmp_path: Path, dynamodb
     assert _relevant((None, str(tmp_path / "resolvers" / "entries.js")))  # type: ignore[arg-type]
     engine = Engine(endpoint_url=None, region="us-east-1", embedded=False, _client=dynamodb_client)
     state = AppState(generation=build_generation(settings, engine), engine=engine, hub=None)
-    (tmp_path / "resolvers" / "entries.js").write_text("export function request(ctx) { return {}; }\n")
+    (tmp_path / "resolvers" / "entries.js").write_text("export function request(ctx) { return {}; }\n"
+                                                       "export const response = (ctx) => ctx.result;\n")
     assert Reloader(state, lambda: settings).reload_once()
     assert state.generation.custom.resolver("Query", "entries").handler.code.text.startswith("export function request")

@@ -158,3 +158,88 @@ def test_v1_connections_resolve_nested_data(v1: Harness) -> None:
     assert relation(ctx, "Comment", "post", comments[0])["title"] == "t0"
     assert relation(ctx, "Post", "blog", {"id": "p9", "postBlogId": None}) is None
     assert relation(ctx, "Post", "blog", {"id": "p9", "postBlogId": ""}) is None
+
+
+# Gen 2 relations by references: the child declares the key, the parent queries its relation index.
+REFERENCES_SDL = """
+type Blog @model {
+  name: String!
+  posts: [Post] @hasMany(references: ["blogId"])
+  settings: BlogSettings @hasOne(references: ["blogId"])
+}
+type BlogSettings @model {
+  theme: String
+  blogId: ID
+  blog: Blog @belongsTo(references: ["blogId"])
+}
+type Post @model {
+  title: String!
+  blogId: ID
+  blog: Blog @belongsTo(references: ["blogId"])
+}
+type Shelf @model {
+  store: String! @primaryKey(sortKeyFields: ["year", "slug"])
+  year: Int!
+  slug: String!
+  books: [Book] @hasMany(references: ["shelfStore", "shelfYear", "shelfSlug"])
+}
+type Book @model {
+  title: String
+  shelfStore: String
+  shelfYear: Int
+  shelfSlug: String
+  shelf: Shelf @belongsTo(references: ["shelfStore", "shelfYear", "shelfSlug"])
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def references(dynamodb_client: Any) -> Harness:
+    from emulator.transform import transform
+
+    harness = Harness(transform(REFERENCES_SDL), dynamodb_client).create_tables()
+    for blog in ("b1", "b2"):
+        create(harness, "Blog", id=blog, name=f"Blog {blog}")
+    for number in range(5):
+        create(harness, "Post", id=f"p{number}", title=f"post {number}", blogId="b1" if number < 3 else "b2")
+    create(harness, "BlogSettings", id="s1", theme="dark", blogId="b1")
+    create(harness, "Shelf", store="north", year=2024, slug="new")
+    create(harness, "Shelf", store="north", year=2023, slug="new")
+    for title, year in (("a", 2024), ("b", 2024), ("c", 2023)):
+        create(harness, "Book", id=title, title=title, shelfStore="north", shelfYear=year, shelfSlug="new")
+    return harness
+
+
+def test_references_has_many_reads_the_childs_relation_index(references: Harness) -> None:
+    ctx = references.ctx()
+    page = relation(ctx, "Blog", "posts", {"id": "b1"})
+    assert sorted(post["id"] for post in page["items"]) == ["p0", "p1", "p2"]
+    limited = relation(ctx, "Blog", "posts", {"id": "b2"}, limit=1)
+    assert len(limited["items"]) == 1 and limited["nextToken"] is not None
+    assert relation(ctx, "Blog", "posts", {"id": "b1"}, filter={"title": {"eq": "post 2"}})["items"][0]["id"] == "p2"
+
+
+def test_references_belongs_to_and_has_one(references: Harness) -> None:
+    ctx = references.ctx()
+    assert relation(ctx, "Post", "blog", {"id": "p4", "blogId": "b2"})["name"] == "Blog b2"
+    assert relation(ctx, "Post", "blog", {"id": "p9", "blogId": None}) is None
+    assert relation(ctx, "Blog", "settings", {"id": "b1"})["theme"] == "dark"
+    assert relation(ctx, "Blog", "settings", {"id": "b2"}) is None
+    assert relation(ctx, "BlogSettings", "blog", {"id": "s1", "blogId": "b1"})["name"] == "Blog b1"
+
+
+def test_references_has_one_with_an_auth_filter_that_removes_the_item_is_unauthorized(references: Harness) -> None:
+    ctx = references.ctx(FilterPolicy({"theme": {"eq": "light"}}))
+    with pytest.raises(AppSyncError, match="Not Authorized"):
+        relation(ctx, "Blog", "settings", {"id": "b1"})
+    assert relation(references.ctx(FilterPolicy({"theme": {"eq": "dark"}})), "Blog", "settings", {"id": "b1"})["id"] == "s1"
+
+
+def test_references_to_a_composite_key_match_every_part(references: Harness) -> None:
+    ctx = references.ctx()
+    shelf = {"store": "north", "year": 2024, "slug": "new"}
+    assert sorted(book["id"] for book in relation(ctx, "Shelf", "books", shelf)["items"]) == ["a", "b"]
+    stored = {item["id"]["S"]: item for item in references.raw_items("Book")}
+    assert stored["c"]["shelfYear#shelfSlug"] == {"S": "2023#new"}
+    book = relation(ctx, "Book", "shelf", {"id": "c", "shelfStore": "north", "shelfYear": 2023, "shelfSlug": "new"})
+    assert (book["year"], book["slug"]) == (2023, "new")

@@ -116,7 +116,6 @@ def load_amplify_api(path: Path, api: str | None = None) -> AmplifyApi:
     specs, source = declared_auth_modes(root, name, api_dir)
     user_pool = project_user_pool(root)
     datastore = _transform_conf(api_dir, warnings)
-    _add_resolver_warnings(api_dir, warnings)
     return AmplifyApi(
         name=name,
         project_root=root,
@@ -182,9 +181,3 @@ def _transform_conf(api_dir: Path, warnings: list[str]) -> DataStoreSettings:
     datastore, said = read_resolver_config(conf.get("ResolverConfig"), path)
     warnings.extend(said)
     return datastore
-
-
-def _add_resolver_warnings(api_dir: Path, warnings: list[str]) -> None:
-    custom = sorted(p.name for p in (api_dir / "resolvers").glob("*.vtl")) if (api_dir / "resolvers").is_dir() else []
-    if custom:
-        warnings.append(f"{api_dir / 'resolvers'}: custom resolver templates are not applied ({', '.join(custom)})")

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from emulator.amplify.merge import declared_auth_keys, merge_auth
 from emulator.gen2.auth import auth_settings, gen2_auth
+from emulator.gen2.introspection import ModelIntrospection
 from emulator.gen2.model import Gen2Project
 from emulator.gen2.project import Gen2ProjectError, find_gen2_root
 from emulator.gen2.reader import read_project
-from emulator.settings import Settings
+from emulator.settings import IamCredential, IamSettings, Settings
 
 GEN2_DIR = "gen2"
 SCHEMA_FILE = "schema.graphql"
@@ -84,6 +85,20 @@ def write_artifacts(project: Gen2Project, data_dir: Path) -> Path:
     return schema
 
 
+def function_credentials(project: Gen2Project, iam: IamSettings, data_dir: Path) -> tuple[IamCredential, ...]:
+    """One key pair per function of the project, acting as its own role, granted the root types of its
+    ``allow.resource(fn).to([...])`` (none without)."""
+    from emulator.auth.generated import function_credential
+    from emulator.auth.iam import account_of
+
+    account = account_of(iam.auth_role_arn) or "123456789012"
+    return tuple(
+        function_credential(data_dir, name, f"arn:aws:iam::{account}:role/amplify-{name}-lambda",
+                            project.granted_root_types(name))
+        for name in project.functions
+    )
+
+
 def apply_gen2(settings: Settings, project: Gen2Project, data_dir: Path) -> Settings:
     """``settings`` (config file applied) on top of the project."""
     from emulator.auth.generated import load_generated
@@ -93,21 +108,20 @@ def apply_gen2(settings: Settings, project: Gen2Project, data_dir: Path) -> Sett
     generated_key = str(load_generated(data_dir)["api_key"]) if modes.api_key_expires_in_days is not None else None
     auth = merge_auth(auth_settings(modes, generated_key), settings.auth, declared_auth_keys(settings.config_file))
     if "AWS_LAMBDA" in auth.modes and not auth.lambda_.handler:
-        function = project.functions.get(modes.lambda_function or "")
-        entry = f" ({function.entry})" if function and function.entry else ""
-        raise Gen2ProjectError(
-            f"{project.data_resource}: lambdaAuthorizationMode uses function {modes.lambda_function!r}{entry}; the "
-            "emulator runs Lambda authorizers written in Python: add [auth.lambda] handler = \"module:function\" "
-            "to appsync-emulator.toml"
-        )
+        if modes.lambda_function not in project.functions:
+            raise Gen2ProjectError(
+                f"{project.data_resource}: lambdaAuthorizationMode uses function {modes.lambda_function!r}, which "
+                "the project does not define; add [auth.lambda] handler to appsync-emulator.toml")
+        auth = replace(auth, lambda_=replace(auth.lambda_, handler=modes.lambda_function))  # run by its runner
     if auth.lambda_.search_path is None:
         auth = replace(auth, lambda_=replace(auth.lambda_, search_path=project.root))
+    auth = replace(auth, iam=replace(auth.iam, function_credentials=function_credentials(project, auth.iam, data_dir)))
     return replace(
         settings,
         schema=write_artifacts(project, data_dir),
         transformer="v2",
         auth=auth,
-        extra={**settings.extra, "gen2": project},
+        extra={**settings.extra, "gen2": project, "gen2_introspection": ModelIntrospection(project)},
     )
 
 
@@ -121,11 +135,6 @@ def resolve_gen2_project(
     project = read_project(root, settings.gen2_loader, introspection=introspection)
     if project.model_introspection_error:
         _log.warning("%s: no model introspection for amplify_outputs.json: %s", root, project.model_introspection_error)
-    for handler in project.custom_handlers:
-        _log.warning(
-            "%s.%s: custom handler (a.handler.custom, %s) is not run by the emulator yet",
-            handler.type_name, handler.field_name, ", ".join(str(s.entry.name) for s in handler.steps),
-        )
     _log.info(
         "Amplify Gen 2 project %s: %s read in %s ms (%s loader)",
         root, project.data_resource.relative_to(root), project.timings_ms.get("wallMs", "?"), project.loader,

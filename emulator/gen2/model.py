@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: ``allow.resource(fn).to([...])`` actions -> the root types the function's IAM policy grants.
+ACTION_ROOT_TYPES = {"query": "Query", "mutate": "Mutation", "listen": "Subscription"}
+
 
 @dataclass(frozen=True)
 class Gen2Function:
@@ -72,6 +75,11 @@ class Gen2Project:
     model_introspection_error: str | None
     loader: str  # "fast" or "real"
     timings_ms: Mapping[str, int]
+
+    def granted_root_types(self, function: str) -> tuple[str, ...]:
+        """The root types ``allow.resource(fn).to([...])`` grants ``function`` (none without access)."""
+        actions = [a for access in self.function_access if access.function == function for a in access.actions]
+        return tuple(dict.fromkeys(ACTION_ROOT_TYPES[a] for a in actions if a in ACTION_ROOT_TYPES))
 
     def function_for(self, sdl_name: str) -> Gen2Function | None:
         """The function an ``@function(name: ...)`` of the SDL calls, when the project defines it."""

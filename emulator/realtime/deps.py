@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import GraphQLSchema
 
@@ -15,6 +16,11 @@ from emulator.resolvers.context import AuthPolicy
 
 #: ``(schema, parent type, field, caller) -> allowed``: AppSync's ``@aws_*`` directive check.
 FieldAllowed = Callable[[GraphQLSchema, str, str, Identity], bool]
+
+#: ``(subscription field, caller, arguments, info) -> filters``: runs the field's custom resolver
+#: when a client subscribes, as AppSync does; answers the enhanced filters it set with
+#: ``extensions.setSubscriptionFilter`` (raises ``AppSyncError`` to refuse the subscription).
+SubscriptionResolver = Callable[[str, Identity, Mapping[str, Any], Mapping[str, Any]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -28,3 +34,4 @@ class RealtimeDeps:
     field_allowed: FieldAllowed
     hub: Hub
     limits: RealtimeLimits = field(default_factory=RealtimeLimits)
+    subscription_resolver: SubscriptionResolver | None = None

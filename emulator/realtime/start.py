@@ -11,7 +11,7 @@ call out), so the connection runs ``prepare_subscription`` in a worker thread.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from graphql import (
     get_named_type,
     get_operation_ast,
     parse,
+    print_ast,
     validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
@@ -46,7 +47,15 @@ from emulator.realtime.carriers import start_request
 from emulator.realtime.deps import RealtimeDeps
 from emulator.realtime.shape import ShapeSchemas
 from emulator.resolvers.context import AuthPolicy
-from emulator.subscription_filter import Filter, FilterError, all_of, from_arguments, from_filter_input
+from emulator.resolvers.custom.call import selection_list
+from emulator.subscription_filter import (
+    Filter,
+    FilterError,
+    all_of,
+    from_arguments,
+    from_filter_input,
+    from_filter_json,
+)
 
 #: Type-name prefix of the v2 ``filter:`` argument (``ModelSubscriptionPostFilterInput``).
 FILTER_INPUT_PREFIX = "ModelSubscription"
@@ -109,12 +118,13 @@ def prepare_subscription(deps: RealtimeDeps, shapes: ShapeSchemas, data: str, au
     policy = deps.policy()
     try:
         auth_filter = policy.subscription_filter(model, identity, arguments) if model is not None else None
+        resolver_filters = _resolver_filters(deps, field_name, identity, arguments, field_node, document, variables)
     except AppSyncError as failure:
         raise StartRejected([messages.field_error(_at_field(failure, field_name, subscription_type.name))]) from failure
     return SubscriptionPlan(
         field_name=field_name,
         mutations=tuple(root.mutations if root is not None else _aws_subscribe(field_def)),
-        event_filter=_event_filter(arguments, auth_filter, _filter_argument(field_def)),
+        event_filter=_event_filter(arguments, auth_filter, _filter_argument(field_def), resolver_filters),
         document=document,
         operation_name=request.operation_name,
         variables=variables,
@@ -217,15 +227,38 @@ def _at_field(failure: AppSyncError, field_name: str, parent: str) -> AppSyncErr
     return failure.at(field_name, parent) if isinstance(failure, NotAuthorized) else failure
 
 
-def _event_filter(arguments: dict[str, Any], auth_filter: Mapping[str, Any] | None, filter_argument: str | None) -> Filter:
-    """One filter from the three sources. The ``filter:`` argument and the auth runtime filter
-    are enhanced filters (ANDed); when either exists it replaces argument filtering, because
-    AppSync does not combine basic and enhanced filtering."""
+def _resolver_filters(
+    deps: RealtimeDeps, field_name: str, identity: Identity, arguments: dict[str, Any], field_node: FieldNode,
+    document: DocumentNode, variables: dict[str, Any],
+) -> list[Any]:
+    """The field's custom resolver, run as the client subscribes: the filters it sets."""
+    if deps.subscription_resolver is None:
+        return []
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    selection = field_node.selection_set
+    info = {
+        "fieldName": field_name,
+        "parentTypeName": "Subscription",
+        "variables": variables,
+        "selectionSetList": selection_list(selection, fragments) if selection else [],
+        "selectionSetGraphQL": print_ast(selection) if selection else "",
+    }
+    return deps.subscription_resolver(field_name, identity, arguments, info)
+
+
+def _event_filter(
+    arguments: dict[str, Any], auth_filter: Mapping[str, Any] | None, filter_argument: str | None,
+    resolver_filters: Sequence[Any] = (),
+) -> Filter:
+    """One filter from the sources. The ``filter:`` argument, the auth runtime filter and the
+    filters the field's resolver set are enhanced filters (ANDed); when any exists it replaces
+    argument filtering, because AppSync does not combine basic and enhanced filtering."""
     filter_input = arguments.get(filter_argument) if filter_argument else None
     try:
         enhanced = all_of(
             from_filter_input(filter_input) if filter_input else None,
             from_filter_input(auth_filter) if auth_filter else None,
+            *(from_filter_json(value) for value in resolver_filters),
         )
         if enhanced is not None:
             return enhanced

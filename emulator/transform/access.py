@@ -100,15 +100,18 @@ _DIRECTIVE_ORDER: tuple[tuple[Provider, str], ...] = (
 )
 
 
-def service_directives(providers: list[Provider], default: Provider, iam_access: bool = False) -> list[str]:
-    """AppSync directives for a node reachable by ``providers`` (API default mode ``default``).
+def service_directives(providers: list[Provider], default: Provider, add_default: bool = False) -> list[str]:
+    """AppSync directives for a node reachable by ``providers`` (API default mode ``default``), as
+    Amplify's ``getServiceDirectives`` places them.
 
-    Every non-default provider gets its directive; the default provider's directive is added only
-    next to another one, because any explicit directive turns off AppSync's implicit default access.
-    With IAM access (admin roles) every node is also reachable by IAM, the default mode included.
+    Every non-default provider gets its directive. The default provider's directive goes next to
+    another one, because any explicit directive turns off AppSync's implicit default access: when
+    ``providers`` include it, or when the caller asks (``add_default``: an operation no rule grants
+    while IAM reaches every node, a nested type seen a second time).
     """
-    if iam_access:
-        providers = list(dict.fromkeys([*providers, "identityPool", default]))
     if not any(p != default for p in providers):
         return []
-    return [directive for provider, directive in _DIRECTIVE_ORDER if provider in providers]
+    chosen = set(providers) - {default}
+    if add_default or default in providers:
+        chosen.add(default)
+    return [directive for provider, directive in _DIRECTIVE_ORDER if provider in chosen]

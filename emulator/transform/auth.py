@@ -24,19 +24,27 @@ class ModelAuth:
     no_auth_directives: tuple[str, ...] = ()  # sandbox: what a model without @auth gets everywhere
     version: TransformerVersion = "v2"
     rules: tuple[AuthRule, ...] = ()  # model-level rules
-    iam_access: bool = False  # admin roles: IAM reaches every node
+    iam_access: bool = False  # IAM reaches every node (admin roles, Gen 2): Amplify adds identityPool everywhere
 
-    def type_directives(self) -> list[str]:
+    def _with_iam(self, providers: list[Provider]) -> list[Provider]:
+        return [*providers, "identityPool"] if self.iam_access and "identityPool" not in providers else providers
+
+    def type_directives(self, seen_before: bool = False) -> list[str]:
+        """The model type's directives; ``seen_before``: for a nested type another walk reached first."""
         if self.matrix is None:
             return list(self.no_auth_directives)
-        return service_directives(self.matrix.providers, self.default, self.iam_access)
+        return service_directives(self._with_iam(self.matrix.providers), self.default, add_default=seen_before)
 
     def operation_directives(self, *operations: Operation) -> list[str]:
+        """An operation's directives: the default mode's also when no rule grants the operation
+        but IAM reaches every node (Amplify's ``shouldAddDefaultServiceDirective``)."""
         if self.matrix is None:
             return list(self.no_auth_directives)
         directives: list[str] = []
         for operation in operations:
-            for directive in service_directives(self.matrix.providers_for(operation), self.default, self.iam_access):
+            providers = self.matrix.providers_for(operation)
+            unruled = not providers and self.iam_access
+            for directive in service_directives(self._with_iam(providers), self.default, add_default=unruled):
                 if directive not in directives:
                     directives.append(directive)
         return directives
@@ -127,4 +135,7 @@ def field_directives(name: str, rules: tuple[AuthRule, ...], default: Provider, 
     static = tuple(r for r in rules if not r.is_dynamic)
     matrix = AccessMatrix(name, [name])
     matrix.grant(static, name)
-    return service_directives(matrix.providers, default, iam_access)
+    providers = matrix.providers
+    if iam_access and "identityPool" not in providers:
+        providers = [*providers, "identityPool"]
+    return service_directives(providers, default)

@@ -14,7 +14,7 @@ from emulator.transform.model import kept_directives
 from emulator.transform.naming import camel_case
 from emulator.transform.parse import DirectiveUse, FieldDef, ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan
-from emulator.transform.relations import RelationEffects, connection_arguments
+from emulator.transform.relation_effects import RelationEffects, connection_arguments
 from emulator.transform.sortkeys import sort_key_argument
 
 

@@ -3,7 +3,8 @@ Query/Mutation/Subscription fields, enums, inputs, unions, interfaces and scalar
 
 They pass through with Amplify directives removed. ``@auth`` on such a field becomes ``@aws_*``
 directives from its static rules (owner and dynamic-group rules mean nothing there); in v2 sandbox
-mode Amplify also marks custom operations and non-model types ``@aws_iam``. Non-model object types
+mode and in Gen 2 APIs (IAM access everywhere) Amplify also marks custom operations, non-model
+types and the Query/Mutation/Subscription types the schema declares ``@aws_iam``. Non-model object types
 used by model fields get a ``<Type>Input`` for the create/update inputs, and the model's provider
 directives.
 """
@@ -12,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from graphql import DefinitionNode, Node, print_ast
+from graphql import DefinitionNode, Node, ObjectTypeExtensionNode, print_ast
 
 from emulator.apimodel import AuthRule, RootField
-from emulator.transform.auth import field_directives
+from emulator.transform.auth import ModelAuth, field_directives
 from emulator.transform.document import Argument, OutField, OutputDocument, OutType
 from emulator.transform.inputs import add_non_model_input
 from emulator.transform.model import kept_directives
@@ -25,40 +26,48 @@ from emulator.transform.plan import Dialect, ModelPlan
 from emulator.transform.planning import field_rules_of
 from emulator.transform.vocabulary import AMPLIFY_DIRECTIVES
 
-SANDBOX_DIRECTIVE = "@aws_iam"
+IAM_DIRECTIVE = "@aws_iam"
+
+
+def iam_on_custom_types(schema: SourceSchema, options: TransformOptions) -> bool:
+    """Sandbox mode or Gen 2's IAM access: custom operations and types get ``@aws_iam``."""
+    return schema.sandbox or options.generic_iam_access
 
 
 def _out_field(obj: ObjectDef, source_field: FieldDef, rules: tuple[AuthRule, ...] | None,
-               options: TransformOptions, sandbox: bool) -> OutField:
+               options: TransformOptions, add_iam: bool) -> OutField:
     args = [Argument(a.name.value, print_ast(a.type), print_ast(a.default_value) if a.default_value else None)
             for a in source_field.node.arguments or ()]
     out = OutField(source_field.name, print_ast(source_field.node.type), args, list(kept_directives(source_field.node)))
     if rules is not None:
-        out.add_directives(field_directives(f"{obj.name}:{source_field.name}", rules, options.default_provider, options.iam_access))
-    if sandbox:
-        out.add_directives([SANDBOX_DIRECTIVE])
+        out.add_directives(field_directives(f"{obj.name}:{source_field.name}", rules, options.default_provider,
+                                            options.iam_access))
+    if add_iam:
+        out.add_directives([IAM_DIRECTIVE])
     return out
 
 
-def non_model_type(obj: ObjectDef, options: TransformOptions, dialect: Dialect, sandbox: bool) -> OutType:
+def non_model_type(obj: ObjectDef, options: TransformOptions, dialect: Dialect, add_iam: bool) -> OutType:
     """A non-model object type as written (field ``@auth`` turned into directives)."""
     rules = field_rules_of(obj, options, dialect.version)
-    fields = [_out_field(obj, f, rules.get(f.name), options, sandbox=False) for f in obj.fields]
+    fields = [_out_field(obj, f, rules.get(f.name), options, add_iam=False) for f in obj.fields]
     out = OutType("type", obj.name, fields, directives=list(kept_directives(obj.node)), interfaces=list(obj.interfaces))
-    if sandbox:
-        out.add_directives([SANDBOX_DIRECTIVE])
+    if add_iam and not isinstance(obj.node, ObjectTypeExtensionNode):
+        out.add_directives([IAM_DIRECTIVE])
     return out
 
 
 def custom_root_fields(document: OutputDocument, obj: ObjectDef, options: TransformOptions, dialect: Dialect,
-                       sandbox: bool) -> list[RootField]:
+                       add_iam: bool) -> list[RootField]:
     """User-written Query/Mutation/Subscription fields, with their static ``@auth`` rules."""
     rules = field_rules_of(obj, options, dialect.version)
     root = document.root(obj.name)
+    if add_iam and not isinstance(obj.node, ObjectTypeExtensionNode):
+        root.add_directives([IAM_DIRECTIVE])
     roots = []
     for source_field in obj.fields:
         field_rules = rules.get(source_field.name)
-        root.add_field(_out_field(obj, source_field, field_rules, options, sandbox))
+        root.add_field(_out_field(obj, source_field, field_rules, options, add_iam))
         static_rules = tuple(r for r in field_rules if not r.is_dynamic) if field_rules is not None else None
         subscribe = source_field.directive("aws_subscribe")
         if obj.name == "Subscription" and subscribe is not None:
@@ -100,24 +109,43 @@ def add_non_model_inputs(document: OutputDocument, schema: SourceSchema, plans: 
         add_non_model_input(document, name, fields)
 
 
-def propagate_to_nested(document: OutputDocument, schema: SourceSchema, plan: ModelPlan,
-                        directives: list[str], dialect: Dialect) -> None:
+def propagate_to_nested(document: OutputDocument, schema: SourceSchema, plan: ModelPlan, auth: ModelAuth,
+                        dialect: Dialect, seen: dict[str, set[str]]) -> None:
     """Non-model types reachable from a model get the model's provider directives.
 
-    In v2 that includes the connection types of its ``@hasMany``/``@manyToMany`` fields, which are
-    non-model object types of the model by the time Amplify's auth transformer walks it."""
-    if not directives:
+    v2 walks as Amplify's auth transformer does (``propagateAuthDirectivesToNestedTypes``): field by
+    field, the connection types of ``@hasMany``/``@manyToMany`` fields included (they are non-model
+    object types of the model by then). A type reached again (``seen`` across models) gets only
+    directives it lacks, the default mode's among them, and the walk goes deeper only when it got one.
+    """
+    if dialect.version != "v2" or auth.matrix is None:
+        directives = auth.type_directives()
+        if directives:
+            for name in _reachable_non_model_types(schema, [f.type.name for f in plan.fields if f.kind == "object"]):
+                if (target := document.get(name)) is not None:
+                    target.add_directives(directives)
         return
-    if dialect.version == "v2":
-        for plan_field in plan.fields:
-            connection = document.get(plan_field.type.name) if plan_field.role == "relation" else None
-            if connection is not None and plan_field.type.is_list is False and plan_field.args:
-                connection.add_directives(directives)  # a connection field (it takes filter, limit...)
-    start = [f.type.name for f in plan.fields if f.kind == "object"]
-    for name in _reachable_non_model_types(schema, start):
+    nested = [f.type.name for f in plan.fields
+              if f.kind == "object" or (f.role == "relation" and not f.type.is_list and f.args)]
+    _walk_nested(document, schema, nested, auth, seen)
+
+
+def _walk_nested(document: OutputDocument, schema: SourceSchema, names: list[str], auth: ModelAuth,
+                 seen: dict[str, set[str]]) -> None:
+    for name in names:
         target = document.get(name)
-        if target is not None:
+        source = schema.objects.get(name)
+        if target is None or target.kind != "type" or (source is not None and source.is_model):
+            continue
+        seen_before = name in seen
+        directives = auth.type_directives(seen_before=seen_before)
+        if seen_before:
+            directives = [d for d in directives if d not in seen[name]]
+        seen.setdefault(name, set()).update(directives)
+        if directives or not seen_before:
             target.add_directives(directives)
+            inner = [f.type.name for f in source.fields] if source is not None else []
+            _walk_nested(document, schema, inner, auth, seen)
 
 
 def stripped(definition: DefinitionNode) -> DefinitionNode:

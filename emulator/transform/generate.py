@@ -16,6 +16,7 @@ from emulator.transform.auth import ModelAuth
 from emulator.transform.custom import (
     add_non_model_inputs,
     custom_root_fields,
+    iam_on_custom_types,
     non_model_type,
     propagate_to_nested,
     stripped,
@@ -27,7 +28,7 @@ from emulator.transform.operations import add_model, model_type
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ROOT_TYPES, SourceSchema
 from emulator.transform.plan import Dialect, FieldPlan, ModelPlan
-from emulator.transform.relations import RelationEffects
+from emulator.transform.relation_effects import RelationEffects
 from emulator.transform.searchable import add_searchable, check_searchable, read_searchable
 from emulator.transform.sync import add_sync
 from emulator.transform.unresolved import unresolved_fields
@@ -75,7 +76,7 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         document.add(model_type(plan, planned.auth[plan.name]))
     for obj in schema.objects.values():
         if not obj.is_model and obj.name not in ROOT_TYPES:
-            document.add(non_model_type(obj, options, dialect, schema.sandbox))
+            document.add(non_model_type(obj, options, dialect, iam_on_custom_types(schema, options)))
     if planned.models or dialect.version == "v2":  # v1 emits the scalar inputs only for models
         add_common_inputs(document, dialect)
     referenced = {r.related_model for plan in planned.models for r in plan.relations
@@ -91,15 +92,16 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
         document, searchable, {p.name: p for p in planned.models}, planned.auth, dialect.version,
         options.default_provider, schema.sandbox and dialect.version == "v2", options.iam_access and dialect.version == "v2")
     roots += search_roots
+    seen_nested: dict[str, set[str]] = {}
     for plan in planned.models:  # after every model, so each connection type exists
-        propagate_to_nested(document, schema, plan, planned.auth[plan.name].type_directives(), dialect)
+        propagate_to_nested(document, schema, plan, planned.auth[plan.name], dialect, seen_nested)
     for argument in planned.effects.sort_arguments:
         add_sort_key_inputs(document, argument)
     add_non_model_inputs(document, schema, planned.models)
     for root_name in ROOT_TYPES:
         obj = schema.objects.get(root_name)
         if obj is not None:
-            roots += custom_root_fields(document, obj, options, dialect, schema.sandbox)
+            roots += custom_root_fields(document, obj, options, dialect, iam_on_custom_types(schema, options))
     document.verbatim.extend(print_ast(stripped(d)) for d in schema.passthrough)
     return ApiModel(
         version=dialect.version,
@@ -112,4 +114,5 @@ def generate(planned: Planned, schema: SourceSchema, options: TransformOptions, 
                                                     and options.populate_owner_field_for_static_group_auth),
         searches={spec.query: spec for spec in searches},
         functions=function_pipelines(schema),
+        generic_iam_access=dialect.version == "v2" and options.generic_iam_access,
     )

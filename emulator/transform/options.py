@@ -65,11 +65,15 @@ class TransformOptions:
     secondary_key_as_gsi: bool = True  # v2: False makes an @index on the table's partition key a local index
     add_missing_owner_fields: bool = True  # v1: owner fields an @auth rule names are added to the type
     validate_type_name_reserved_words: bool = True  # v1: a @model named Query/Mutation/Subscription is an error
-    # Admin roles (Gen1 custom-roles.json adminRoleNames) give IAM access to every node: Amplify then
-    # adds @aws_iam everywhere, and the default mode's directive with it (shouldAddDefaultServiceDirective).
+    # IAM reaches every model node (Gen1 custom-roles.json adminRoleNames, and every Gen 2 API): Amplify
+    # adds the identityPool provider to every model's, operation's and nested type's providers.
     iam_access: bool = False
     # DataStore conflict detection (transform.conf.json ResolverConfig / [datastore]): versioned models
     datastore: DataStoreSettings = DataStoreSettings()
+    # Gen 2 (Amplify's ``enableIamAccess``): custom operations, non-model types and the declared
+    # Query/Mutation/Subscription types get @aws_iam too, as in sandbox mode; any IAM principal that
+    # is not an identity-pool user passes every model rule (emulator.auth.rules).
+    generic_iam_access: bool = False
 
     def __post_init__(self) -> None:
         for mode in (self.default_auth, *self.additional_auth):
@@ -80,11 +84,14 @@ class TransformOptions:
     def from_settings(cls, settings: Settings) -> TransformOptions:
         """Auth modes and version from the settings; feature flags from an Amplify project's ``cli.json``."""
         version = settings.transformer if settings.transformer in ("v1", "v2") else None
+        iam_enabled = "AWS_IAM" in settings.auth.modes
+        gen2 = "gen2" in settings.extra and iam_enabled
         options = cls(
             version=version,  # type: ignore[arg-type]
             default_auth=settings.auth.default,
             additional_auth=tuple(m for m in settings.auth.additional if m != settings.auth.default),
-            iam_access=bool(settings.auth.iam.admin_role_names) and "AWS_IAM" in settings.auth.modes,
+            iam_access=(bool(settings.auth.iam.admin_role_names) and iam_enabled) or gen2,
+            generic_iam_access=gen2,
             datastore=settings.datastore,
         )
         amplify = settings.extra.get("amplify") if isinstance(settings.extra.get("amplify"), dict) else {}

@@ -15,7 +15,7 @@ from emulator.transform.naming import operation_name
 from emulator.transform.options import TransformOptions
 from emulator.transform.parse import ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan, ModelPlan
-from emulator.transform.relations import RelationEffects
+from emulator.transform.relation_effects import RelationEffects
 from emulator.transform.sync import model_sync
 
 

@@ -1,56 +1,23 @@
 """v2 relations: ``@hasMany``, ``@hasOne``, ``@belongsTo`` (``@manyToMany`` lives in manytomany.py).
 
-A relation can change three models at once: the field itself becomes a connection (hasMany),
-a foreign key field appears on the child (``blogPostsId``), and the child's table gets a GSI
-(``gsi-Blog.posts``). ``RelationEffects`` collects those changes per model so the caller merges
-them explicitly instead of models editing each other.
+Relations by ``fields`` (or implicit keys) are read here; relations by ``references`` (Gen 2)
+in ``references.py``. Both write what they add to other models into ``RelationEffects``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from emulator.apimodel import IndexSpec, KeySpec, RelationSpec
-from emulator.transform.document import Argument
 from emulator.transform.errors import schema_error
 from emulator.transform.keys import ModelKeys
 from emulator.transform.model import kept_directives
 from emulator.transform.naming import camel_case
 from emulator.transform.parse import SCALAR_BASES, DirectiveUse, FieldDef, ObjectDef, SourceSchema, TypeRef
 from emulator.transform.plan import FieldPlan
-from emulator.transform.sortkeys import SortKeyArgument, sort_key_argument
-
-
-@dataclass
-class RelationEffects:
-    """What relations add, by model name."""
-
-    relations: dict[str, list[RelationSpec]] = field(default_factory=dict)
-    fields: dict[tuple[str, str], FieldPlan] = field(default_factory=dict)  # (model, field) -> relation field
-    added_fields: dict[str, list[FieldPlan]] = field(default_factory=dict)
-    added_indexes: dict[str, list[IndexSpec]] = field(default_factory=dict)
-    sort_arguments: list[SortKeyArgument] = field(default_factory=list)
-    # Amplify quirk: an implicit hasMany also lists its foreign keys in the *parent's* subscription filter
-    subscription_filter_extras: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    def add_field(self, model: str, plan: FieldPlan) -> None:
-        existing = self.added_fields.setdefault(model, [])
-        if all(f.name != plan.name for f in existing):
-            existing.append(plan)
-
-    def add_index(self, model: str, index: IndexSpec) -> None:
-        existing = self.added_indexes.setdefault(model, [])
-        if all(i.name != index.name for i in existing):
-            existing.append(index)
-
-
-def connection_arguments(model: str, sort_argument: SortKeyArgument | None) -> tuple[Argument, ...]:
-    """Arguments of a connection field: optional sort-key condition, then filter/sortDirection/limit/nextToken."""
-    args = [Argument("filter", f"Model{model}FilterInput"), Argument("sortDirection", "ModelSortDirection"),
-            Argument("limit", "Int"), Argument("nextToken", "String")]
-    if sort_argument is not None:
-        args.insert(0, Argument(sort_argument.name, sort_argument.input_type))
-    return tuple(args)
+from emulator.transform.references import read_reference_relation, uses_references
+from emulator.transform.relation_effects import RelationEffects, connection_arguments
+from emulator.transform.sortkeys import sort_key_argument
 
 
 @dataclass(frozen=True)
@@ -89,20 +56,20 @@ def read_v2_relations(schema: SourceSchema, keys: dict[str, ModelKeys],
         for source_field in obj.fields:
             for name, reader in readers.items():
                 directive = source_field.directive(name)
-                if directive is not None:
-                    related = _related_model(obj, source_field, directive, schema)
+                if directive is None:
+                    continue
+                related = _related_model(source_field, schema)
+                if uses_references(directive):
+                    read_reference_relation(schema, keys, obj, source_field, directive, related, effects)
+                else:
                     reader(context, obj, source_field, directive, related, effects)
     return effects
 
 
-def _related_model(obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse, schema: SourceSchema) -> ObjectDef:
+def _related_model(source_field: FieldDef, schema: SourceSchema) -> ObjectDef:
     related = schema.model(source_field.type.name)
     if related is None:
         raise schema_error(f"Object type {source_field.type.name} must be annotated with @model.", source_field.node)
-    if directive.args.get("references"):
-        raise schema_error(
-            f"'references' on {obj.name}.{source_field.name} @{directive.name} is not supported by the emulator "
-            "for DynamoDB models; use 'fields'.", directive.node)
     return related
 
 
@@ -197,6 +164,10 @@ def _has_one(context: _Context, obj: ObjectDef, source_field: FieldDef, directiv
 
 def _belongs_to(context: _Context, obj: ObjectDef, source_field: FieldDef, directive: DirectiveUse,
                 related: ObjectDef, effects: RelationEffects) -> None:
+    if "overrideIndexName" in directive.given:
+        raise schema_error(
+            f"overrideIndexName cannot be used on @belongsTo without references. Modify {obj.name}.{source_field.name} "
+            "to use references or remove overrideIndexName.", directive.arg_node("overrideIndexName"))
     if source_field.type.is_list:
         raise schema_error("@belongsTo cannot be used with lists.", directive.node)
     counterpart = next(

@@ -208,8 +208,10 @@ def _aggregate_directives(document: OutputDocument, models: tuple[SearchableMode
         matrix = auth[searchable.model].matrix
         if matrix is not None:
             providers += [p for p in matrix.providers if p not in providers]
+    if providers and iam_access and "identityPool" not in providers:
+        providers.append("identityPool")  # IAM reaches every node (Amplify's getAuthProviders)
     if providers:
-        directives += [d for d in service_directives(providers, default, iam_access) if d not in directives]
+        directives += [d for d in service_directives(providers, default) if d not in directives]
     for name in AGGREGATE_RESULT_TYPES:
         result_type = document.get(name)
         if result_type is not None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from emulator.transform.parse import ROOT_TYPES, FieldDef, ObjectDef, SourceSchema
 
-_CUSTOM = ("a custom field: Amplify attaches its resolver from the API's resolvers/ folder or a custom stack, "
-           "which the emulator does not run")
+_CUSTOM = ("a custom field with no resolver declared: the emulator runs the resolvers a project declares "
+           "(an AWS::AppSync::Resolver in stacks/CustomResources.json, a.handler.custom, or [resolvers] in the config)")
 
 
 def _reason(obj: ObjectDef, source_field: FieldDef) -> str | None:

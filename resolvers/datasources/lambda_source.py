@@ -76,5 +76,6 @@ def _call(source: LambdaSource, payload: Any, invocation_type: InvocationType) -
         return source.invoker.invoke(source.function_name, payload, invocation_type=invocation_type)
     except AppSyncError:
         raise
-    except Exception as exc:  # a runner failing in a way of its own still answers as AppSync does
-        raise AppSyncError(str(exc) or type(exc).__name__, UNHANDLED) from exc
+    except Exception as exc:  # the runners' FunctionError (message, error_type), or a failure of their own
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise AppSyncError(message, getattr(exc, "error_type", None) or UNHANDLED) from exc

@@ -20,9 +20,10 @@ class LambdaInvoker(Protocol):
     """Runs a project function: what the function runners provide.
 
     ``invoke`` returns the function's result (``None`` for ``Event``, which does not wait). A
-    function that fails raises ``AppSyncError(errorMessage, "Lambda:Unhandled")``; an unknown
-    function ``AppSyncError(..., "Lambda:ResourceNotFoundException")``. Any other exception is
-    reported as ``Lambda:Unhandled`` with its text.
+    function that fails raises ``AppSyncError(errorMessage, "Lambda:Unhandled")`` or an exception
+    with ``message`` and ``error_type`` (the runners' ``FunctionError``; an unknown function's is
+    ``Lambda:ResourceNotFoundException``). Any other exception is reported as ``Lambda:Unhandled``
+    with its text.
     """
 
     def invoke(self, function_name: str, payload: Any, *, invocation_type: InvocationType) -> Any: ...

@@ -2,7 +2,8 @@
 
 ``@function(name: "echo-${env}")`` names the function ``echo`` of the current environment:
 ``${env}`` is the config's ``env``, and a name is matched as written, with ``${env}``
-substituted, and without its ``-${env}`` (or ``-<env>``) suffix. A name that matches nothing is a
+substituted, and without its ``-${env}`` (or ``-<env>``) suffix; a spec's aliases (the
+``FnEcho`` names Gen 2 gives each handler of a function) match too. A name that matches nothing is a
 start error (``check_pipelines``) that lists the functions found and where they were looked for.
 """
 
@@ -22,6 +23,10 @@ class FunctionCatalog:
         self._specs: dict[str, FunctionSpec] = {}
         for spec in specs:
             self._specs.setdefault(spec.name, spec)  # the first reader wins (the config before the project)
+        self._aliases: dict[str, str] = {}
+        for spec in self._specs.values():
+            for alias in spec.aliases:
+                self._aliases.setdefault(alias, spec.name)
         self.env = env
         self.searched = tuple(searched)
 
@@ -41,7 +46,8 @@ class FunctionCatalog:
         return dict(self._specs)
 
     def get(self, name: str) -> FunctionSpec | None:
-        return self._specs.get(name)
+        """The function of that name, or the one that name is an alias of."""
+        return self._specs.get(name) or self._specs.get(self._aliases.get(name, ""))
 
     def candidates(self, name: str) -> list[str]:
         """The names ``name`` may mean, most specific first."""
@@ -55,7 +61,7 @@ class FunctionCatalog:
     def lookup(self, name: str) -> FunctionSpec:
         """The function ``name`` means; ``UnknownFunction`` (listing what there is) otherwise."""
         for candidate in self.candidates(name):
-            spec = self._specs.get(candidate)
+            spec = self.get(candidate)
             if spec is not None:
                 return spec
         raise UnknownFunction(self._unknown(name))

@@ -13,7 +13,8 @@ the cloud by accident. Then, lowest first:
    DynamoDB API, so the AWS SDKs reach the API's tables);
 3. the function's own variables (its template's ``Environment.Variables``, its ``.env``, the
    config's ``environment``), which may override the above;
-4. what Lambda reserves and a function cannot set: ``AWS_REGION``, the credentials.
+4. what Lambda reserves and a function cannot set: ``AWS_REGION``, the credentials (the
+   function's own key pair when it has one, as each Gen 2 function has).
 
 Values known only once the server listens (its URL, when started on port 0) are written by
 readers as ``GRAPHQL_ENDPOINT_TOKEN`` and ``BASE_URL_TOKEN`` and filled in here.
@@ -52,6 +53,8 @@ class FunctionEnvironment:
     tables: Mapping[str, str] = field(default_factory=dict)  # model -> table name
     dynamodb_endpoint: str | None = None  # an external engine; None: this emulator's own port
     account_id: str = "123456789012"
+    # functions with key pairs of their own (Gen 2: one per function); the others get ``credentials``
+    function_credentials: Mapping[str, FunctionCredentials] = field(default_factory=dict)
 
     def variables(self, spec: FunctionSpec, base_url: str) -> dict[str, str]:
         """The whole environment of a runner of ``spec`` on a server listening at ``base_url``."""
@@ -82,16 +85,17 @@ class FunctionEnvironment:
             variables[f"{prefix}_{model.upper()}TABLE_NAME"] = table
         for name, value in spec.environment.items():
             variables[name] = value.replace(GRAPHQL_ENDPOINT_TOKEN, graphql_endpoint).replace(BASE_URL_TOKEN, base_url)
+        credentials = self.function_credentials.get(spec.name, self.credentials)
         variables.update({
             "_HANDLER": spec.handler,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
             "AWS_LAMBDA_FUNCTION_NAME": spec.name,
-            "AWS_ACCESS_KEY_ID": self.credentials.access_key_id,
-            "AWS_SECRET_ACCESS_KEY": self.credentials.secret_access_key,
+            "AWS_ACCESS_KEY_ID": credentials.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": credentials.secret_access_key,
         })
-        if self.credentials.session_token:
-            variables["AWS_SESSION_TOKEN"] = self.credentials.session_token
+        if credentials.session_token:
+            variables["AWS_SESSION_TOKEN"] = credentials.session_token
         else:
             variables.pop("AWS_SESSION_TOKEN", None)
         return variables

@@ -62,6 +62,7 @@ class FunctionSpec:
     triggers: tuple[StreamTrigger, ...] = ()
     max_instances: int = DEFAULT_MAX_INSTANCES
     runtime_name: str = ""  # as declared (``nodejs18.x``, ``python3.11``), for the log
+    aliases: tuple[str, ...] = ()  # other names a ``@function`` calls it by (Gen 2's ``FnEcho``)
 
     @property
     def is_typescript(self) -> bool:

@@ -1,6 +1,7 @@
 """An Amplify Gen 2 project served over the wire: the example (examples/gen2-notes) as a user runs
-it, aws-amplify v6's ``client.models`` against it, Gen 2 model names in seed and export, the
-``token`` command in the project, and hot reload of ``amplify/data/resource.ts``.
+it, its function queries, aws-amplify v6's ``client.models`` against it (relations both ways), Gen 2
+model names in seed and export, the ``token`` command in the project, and hot reload of
+``amplify/data/resource.ts``.
 
 Node and the example's ``npm ci`` (kept between runs) come from ``tests/node_projects.py``.
 """
@@ -70,6 +71,28 @@ def test_the_example_serves_its_models_with_gen2_names(example: RunningEmulator)
     assert example.dynamodb().scan(TableName="Profile-emulator-local")["Count"] == 2
 
 
+def test_the_examples_functions_answer_its_queries(example: RunningEmulator) -> None:
+    """wordCount: a TypeScript handler reading ``$amplify/env/word-count``; noteDigest: the Amplify data
+    client in the function, calling the API with the function's own IAM access (allow.resource), so it
+    sees every user's notes where each user sees only their own."""
+    counted = example.graphql('{ wordCount(text: "one two  three") { count unit } }').json()
+    assert counted == {"data": {"wordCount": {"count": 3, "unit": "words"}}}, counted
+    alice, bob = example.token("alice"), example.token("bob")
+    for token, title in ((alice, "alice's digest note"), (bob, "bob's digest note")):
+        made = example.graphql('mutation($t: String!) { createNote(input: {title: $t, done: true}) { id } }',
+                               {"t": title}, token=token).json()
+        assert "errors" not in made, made
+    own = example.graphql("{ listNotes { items { title } } }", token=alice).json()["data"]["listNotes"]["items"]
+    assert "bob's digest note" not in [n["title"] for n in own]
+    digest = example.graphql("{ noteDigest { total done titles } }", token=alice).json()
+    assert "errors" not in digest, digest
+    titles = digest["data"]["noteDigest"]["titles"]
+    assert {"alice's digest note", "bob's digest note"} <= set(titles)
+    assert digest["data"]["noteDigest"]["total"] == len(titles) and digest["data"]["noteDigest"]["done"] >= 2
+    refused = example.graphql("{ noteDigest { total } }").json()  # allow.authenticated(): not the API key
+    assert refused["errors"][0]["errorType"] == "Unauthorized"
+
+
 def test_amplify_outputs_match_what_ampx_writes(example: RunningEmulator, client_dir: Path) -> None:
     outputs = json.loads((client_dir / "amplify_outputs.json").read_text())
     data = outputs["data"]
@@ -99,6 +122,11 @@ def test_amplify_v6_client_models_work_against_the_example(node: str, example: R
     assert report["note"]["owner"] == "carol" and report["note"]["tags"] == ["local"]
     assert report["note"]["id"] in [n["id"] for n in report["byPriority"]]
     assert report["publicRead"]["title"] == report["note"]["title"]
+    book = f"book {handle}"
+    with_notes = report["notebookWithNotes"]
+    assert with_notes["name"] == book and sorted(n["title"] for n in with_notes["notes"]) == ["first", "second"]
+    assert report["noteWithNotebook"]["notebook"] == {"name": book}
+    assert report["lazyNotes"] == ["first", "second"] and report["lazyNotebook"] == book
 
 
 def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> None:
@@ -121,7 +149,7 @@ def test_export_and_token_in_the_project_folder(example: RunningEmulator) -> Non
     assert "errors" not in listed  # Admin may read every note (allow.group('Admin'))
 
 
-def test_hot_reload_follows_resource_ts(node: str, tmp_path: Path) -> None:
+def test_hot_reload_follows_resource_ts_and_function_code(node: str, tmp_path: Path) -> None:
     project = gen2_project_copy(GEN2_EXAMPLE, tmp_path / "app")
     server = start_emulator(project, data_dir=tmp_path / "data", extra_args=["--write-client-config", str(project)])
     try:
@@ -131,6 +159,11 @@ def test_hot_reload_follows_resource_ts(node: str, tmp_path: Path) -> None:
         eventually(lambda: "errors" not in server.graphql("{ listProfiles { items { website } } }").json(), timeout=60)
         outputs = json.loads((project / "amplify_outputs.json").read_text())
         assert "website" in outputs["data"]["model_introspection"]["models"]["Profile"]["fields"]
+        handler = project / "amplify/functions/word-count/handler.ts"
+        assert server.graphql('{ wordCount(text: "a") { unit } }').json()["data"]["wordCount"]["unit"] == "words"
+        handler.write_text(handler.read_text().replace("unit: env.UNIT", "unit: `${env.UNIT} (edited)`"))
+        eventually(lambda: server.graphql('{ wordCount(text: "a") { unit } }').json()["data"]["wordCount"]["unit"]
+                   == "words (edited)", timeout=60)  # the function's runner restarted on its new code
         resource.write_text(resource.read_text().replace("website: a.url(),", "website: a.url(,"))
         eventually(lambda: any("reload failed, still serving the previous API" in line for line in server.output), timeout=60)
         assert "errors" not in server.graphql("{ listProfiles { items { website } } }").json()

@@ -1,7 +1,7 @@
 """Issue 11 points 8, 11, 12 over the wire, on one Amplify project served for the module.
 
-The project has ``@http`` fields and a custom field with its VTL resolver in
-``resolvers/`` (point 11: named at start, answered with an error naming the reason, not a silent
+The project has ``@http`` fields and a custom field with a VTL template in ``resolvers/`` that no
+resolver declares (point 11: named at start, answered with an error naming the reason, not a silent
 null), DataStore conflict detection in ``transform.conf.json`` (point 12; served since issue 16: the
 start names each model's handler) and ``cli.json`` feature flags that change the schema (point 8).
 """

@@ -6,7 +6,8 @@
  * every operation from `model_introspection`, so this only works when the emulator's outputs and
  * schema match what the cloud would give. Runs client.models.<Model>.create / get / list / update /
  * delete / onCreate / observeQuery and a secondary-index query, on an API-key model and an owner
- * model (user pool token in APPSYNC_AUTH_TOKEN), and prints one JSON line (lib/common.cjs).
+ * model (user pool token in APPSYNC_AUTH_TOKEN), then reads the Notebook/Note relationship both
+ * ways (selection sets and the lazy loaders), and prints one JSON line (lib/common.cjs).
  */
 import fs from 'node:fs';
 
@@ -91,6 +92,25 @@ await common.runScenario('amplify-gen2', 'models', async (report) => {
     'Note.notesByPriority',
   );
   report.publicRead = dataOf(await client.models.Note.get({ id: report.note.id }), 'Note.get with the API key');
+
+  // the relationship (references: the note holds notebookId), both ways
+  const userPool = { authMode: 'userPool' };
+  const notebook = dataOf(await client.models.Notebook.create({ name: `book ${handle}` }, userPool), 'Notebook.create');
+  for (const title of ['first', 'second']) {
+    dataOf(await client.models.Note.create({ title, notebookId: notebook.id }, userPool), 'Note.create in a notebook');
+  }
+  report.notebookWithNotes = dataOf(
+    await client.models.Notebook.get({ id: notebook.id }, { ...userPool, selectionSet: ['name', 'notes.title', 'notes.notebookId'] }),
+    'Notebook.get with notes',
+  );
+  const inBook = dataOf(await client.models.Note.list({ filter: { notebookId: { eq: notebook.id } }, ...userPool }), 'Note.list');
+  report.noteWithNotebook = dataOf(
+    await client.models.Note.get({ id: inBook[0].id }, { ...userPool, selectionSet: ['title', 'notebook.name'] }),
+    'Note.get with its notebook',
+  );
+  const plainNotebook = dataOf(await client.models.Notebook.get({ id: notebook.id }, userPool), 'Notebook.get');
+  report.lazyNotes = dataOf(await plainNotebook.notes(userPool), 'notebook.notes()').map((note) => note.title).sort();
+  report.lazyNotebook = dataOf(await inBook[0].notebook(userPool), 'note.notebook()').name;
   report.mutation = report.create;
   report.query = report.get;
 });
