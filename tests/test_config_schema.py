@@ -21,7 +21,7 @@ EXAMPLES: dict[str, str] = {
     "admin_role_names": '["admin"]', "handler": '"authorizers:check"', "endpoint": '"http://127.0.0.1:8000"',
     "resolver_timeout_seconds": "5", "keep_alive_seconds": "5", "connection_init_timeout_seconds": "5",
     "query_depth_limit": "5", "resolver_count_limit": "5", "tls": "false", "loader": "\"fast\"",
-    "jwks_url": "\"\"", "secrets": '{ API_TOKEN = "local-token" }',
+    "jwks_url": "\"\"", "secrets": '{ API_TOKEN = "local-token" }', "conflict_handler": '"AUTOMERGE"',
 }
 
 
@@ -44,7 +44,7 @@ def every_key_config(folder: Path) -> Path:
 
 
 def _example(key: ConfigKey) -> str:
-    if key.type == "integer":
+    if key.type.startswith("integer"):
         return "1"
     return '"x"'
 
