@@ -1,8 +1,9 @@
 """Runs the benchmark sections, then writes ``BENCHMARKS.md`` and ``docs/benchmarks.png``.
 
-    python -m bench                  # everything, full size (about 10 minutes on 2 cores)
-    python -m bench --quick          # fewer rounds and iterations, for a smoke run
-    python -m bench --only http,cold # some sections: cold, http, sizes, fanout, search, auth, js, functions, custom, gen2
+    python -m bench                  # everything, full size (about 45 minutes on 2 cores)
+    python -m bench --quick          # fewer rounds, iterations and items, for a smoke run
+    python -m bench --only http,cold # some sections: cold, http, sizes, leak, persistence, fanout, search,
+                                     # auth, js, functions, custom, gen2
 
 Everything runs on 127.0.0.1 against servers this process starts and stops.
 """
@@ -10,17 +11,21 @@ Everything runs on 127.0.0.1 against servers this process starts and stops.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from bench import coldstart, fanout, functions, gen2_start, http_latency, search, table_size
+from bench import coldstart, fanout, functions, gen2_start, http_latency, leak, restart, search, table_size
 from bench.machine import describe
 from bench.report import Results, chart, render
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("cold", "http", "sizes", "fanout", "search", "auth", "js", "functions", "custom", "gen2")
+SECTIONS = ("cold", "http", "sizes", "leak", "persistence", "fanout", "search", "auth", "js", "functions", "custom",
+            "gen2")
 
 
 def _script_figures(script: str, iterations: int) -> str:
@@ -28,6 +33,16 @@ def _script_figures(script: str, iterations: int) -> str:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--iterations", str(iterations)],
                           capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
     return done.stdout if done.returncode == 0 else f"bench/{script} failed:\n{done.stderr[-2000:]}"
+
+
+@contextlib.contextmanager
+def _measuring(results: Results, section: str, title: str) -> Iterator[None]:
+    """Announce a section and note the machine's load around it (figures on a busy machine are
+    slower; the report says how busy it was)."""
+    print(title, flush=True)
+    before = os.getloadavg()[0]
+    yield
+    results.load[section] = (before, os.getloadavg()[0])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,36 +57,44 @@ def main(argv: list[str] | None = None) -> None:
     results = Results(machine=describe(), settings=f"{time.strftime('%Y-%m-%d')}, "
                       f"{'--quick' if args.quick else 'full'}: {rounds} rounds of {iterations} requests per HTTP figure")
     if "cold" in only:
-        print("cold start…", flush=True)
-        results.cold_start = coldstart.run(3 if args.quick else 7)
-        results.import_profile = coldstart.import_profile()
+        with _measuring(results, "cold", "cold start…"):
+            results.cold_start = coldstart.run(3 if args.quick else 7)
+            results.import_profile = coldstart.import_profile()
     if "http" in only:
-        print("HTTP latency…", flush=True)
-        results.http = http_latency.run(rounds, iterations)
-        results.http_logging = http_latency.run(max(3, rounds // 2), iterations, log_level="info")
+        with _measuring(results, "http", "HTTP latency…"):
+            results.http = http_latency.run(rounds, iterations)
+            results.http_logging = http_latency.run(max(3, rounds // 2), iterations, log_level="info")
     if "sizes" in only:
-        print("table sizes…", flush=True)
-        results.sizes = table_size.run(3, 30 if args.quick else 60)
+        with _measuring(results, "sizes", "table sizes…"):
+            sizes = (1_000, 10_000, 50_000) if args.quick else table_size.SIZES
+            results.sizes = table_size.run(3, 30 if args.quick else 60, sizes)
+    if "leak" in only:
+        with _measuring(results, "leak", "memory over reads and transactions…"):
+            results.leak = leak.run(*((10_000, 1_000) if args.quick else (100_000, 10_000)))
+    if "persistence" in only:
+        with _measuring(results, "persistence", "persistence…"):
+            results.persistence = restart.run((10_000, 30_000) if args.quick else restart.SIZES, 300 if args.quick else 1000)
     if "fanout" in only:
-        print("subscriptions…", flush=True)
-        results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
+        with _measuring(results, "fanout", "subscriptions…"):
+            results.fanout, results.memory = fanout.run(events=20 if args.quick else 50, rounds=3)
     if "search" in only:
-        print("@searchable…", flush=True)
-        results.search = search.run(3, 20 if args.quick else 50, items=10_000 if args.quick else search.ITEMS)
+        with _measuring(results, "search", "@searchable…"):
+            results.search = search.run(3, 20 if args.quick else 50, items=10_000 if args.quick else search.ITEMS)
     if "functions" in only:
-        print("Lambda functions…", flush=True)
-        results.functions = functions.run(rounds, iterations)
+        with _measuring(results, "functions", "Lambda functions…"):
+            results.functions = functions.run(rounds, iterations)
     if "auth" in only:
-        print("auth cost…", flush=True)
-        results.appendix["Auth cost per request (bench/auth_cost.py)"] = _script_figures("auth_cost.py", 300 if args.quick else 2000)
+        with _measuring(results, "auth", "auth cost…"):
+            results.appendix["Auth cost per request (bench/auth_cost.py)"] = _script_figures(
+                "auth_cost.py", 300 if args.quick else 2000)
     if "js" in only:
-        print("APPSYNC_JS cost…", flush=True)
-        results.appendix["APPSYNC_JS cost per resolver call (bench/appsync_js_cost.py)"] = _script_figures(
-            "appsync_js_cost.py", 300 if args.quick else 2000)
+        with _measuring(results, "js", "APPSYNC_JS cost…"):
+            results.appendix["APPSYNC_JS cost per resolver call (bench/appsync_js_cost.py)"] = _script_figures(
+                "appsync_js_cost.py", 300 if args.quick else 2000)
     if "custom" in only:
-        print("custom resolver cost…", flush=True)
-        results.appendix["Custom resolvers: added per request over the data-source call (bench/custom_resolver_cost.py)"] = (
-            _script_figures("custom_resolver_cost.py", 300 if args.quick else 2000))
+        with _measuring(results, "custom", "custom resolver cost…"):
+            results.appendix["Custom resolvers: added per request over the data-source call (bench/custom_resolver_cost.py)"] = (
+                _script_figures("custom_resolver_cost.py", 300 if args.quick else 2000))
     if "gen2" in only:
         if (gen2_start.EXAMPLE / "node_modules").is_dir():
             print("Amplify Gen 2 start…", flush=True)

@@ -41,13 +41,31 @@ def test_damaged_journal_stops_the_start_and_keeps_the_files(tmp_path: Path) -> 
 
 
 def test_unreadable_snapshot_is_named(tmp_path: Path) -> None:
+    from emulator.persistence.moto_state import engine_version
     from emulator.persistence.snapshot import Snapshot, write_snapshot
 
     folder = tables_dir(tmp_path)
     folder.mkdir(parents=True)
-    write_snapshot(folder / "snapshot.bin", Snapshot(2, "0.0.1", b"not a pickle"))
-    with pytest.raises(EngineError, match=r"snapshot\.bin: cannot load the snapshot, written by engine moto 0\.0\.1"):
+    write_snapshot(folder / "snapshot.bin", Snapshot(2, engine_version(), b"not a pickle"))
+    with pytest.raises(EngineError, match=r"snapshot\.bin: cannot load the snapshot, written by engine moto"):
         open_engine(tmp_path)
+    assert (folder / "snapshot.bin").exists()
+
+
+def test_snapshot_of_another_engine_version_stops_the_start_with_the_way_forward(tmp_path: Path) -> None:
+    """A snapshot another moto wrote could load and then fail requests with HTTP 500 (its classes
+    differ); the version in its header stops the start first, naming both and what to do."""
+    from emulator.persistence.snapshot import Snapshot, write_snapshot
+
+    folder = tables_dir(tmp_path)
+    folder.mkdir(parents=True)
+    write_snapshot(folder / "snapshot.bin", Snapshot(2, "5.1.0", b"whatever it holds"))
+    with pytest.raises(EngineError) as raised:
+        open_engine(tmp_path)
+    message = str(raised.value)
+    assert "written by engine moto 5.1.0" in message and "runs moto 5.2.5" in message
+    assert "appsync-emulator export" in message and "appsync-emulator import" in message
+    assert (folder / "snapshot.bin").exists()
 
 
 def test_missing_snapshot_with_later_journal_is_refused(tmp_path: Path) -> None:

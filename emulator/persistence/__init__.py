@@ -11,8 +11,10 @@ replays the whole history over HTTP (minutes for a busy day). So the emulator ke
   API's resolvers and from the DynamoDB API proxied on the emulator's port alike. An acknowledged
   write therefore survives ``kill -9``, and recording a request (rather than the items it
   changed) keeps DynamoDB's semantics (update expressions, conditions, indexes) moto's business.
-* a **snapshot** (``snapshot.py``, ``moto_state.py``): moto's DynamoDB state pickled, written
-  atomically; restart loads it (about a second for 10k items) and replays only the journal written
+* a **snapshot** (``snapshot.py``, ``image.py``, ``moto_state.py``): moto's DynamoDB state (table
+  definitions pickled, items and stream records as plain data, each index's order), captured
+  under the write lock in milliseconds, encoded and written atomically while writes go on;
+  restart loads it (indexes included, without sorting) and replays only the journal written
   since, in process, without HTTP. A background compaction (``store.py``) keeps that journal
   short.
 

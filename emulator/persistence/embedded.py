@@ -14,6 +14,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from emulator import indexed_moto
 from emulator.persistence import moto_state
 from emulator.persistence.recorder import JournalingMiddleware
 from emulator.persistence.requests import call_wsgi, is_write
@@ -68,6 +69,7 @@ class SerializedWrites:
 
 def start_embedded(data_dir: Path | None) -> EmbeddedServer:
     """Start the engine; with a ``data_dir`` its tables are restored from there and persisted."""
+    indexed_moto.install()
     app = moto_state.wsgi_app()
     store = None
     if data_dir is not None:

@@ -13,12 +13,17 @@ reproduces exactly that.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from werkzeug.exceptions import InternalServerError
+
 from emulator.persistence.journal import JournalEntry
 from emulator.persistence.moto_state import WsgiApp
+
+log = logging.getLogger("appsync_emulator.engine")
 
 _DYNAMODB = "DynamoDB_20120810."
 _READ_ONLY_PREFIXES = ("Describe", "List", "Get", "BatchGet", "Query", "Scan", "TransactGet")
@@ -96,7 +101,21 @@ class WsgiResponse:
 
 
 def call_wsgi(app: WsgiApp, environ: dict[str, Any]) -> WsgiResponse:
-    """Run a request to completion and collect the whole response."""
+    """Run a request to completion and collect the whole response.
+
+    An exception escaping the engine (a moto bug) becomes the HTTP 500 its HTTP server answers
+    with, on every path alike: in-process calls, the port, and journal replay.
+    """
+    try:
+        return _run(app, environ)
+    except Exception as exc:
+        log.warning("the DynamoDB engine failed on a %s request (HTTP 500): %s: %s",
+                    environ.get("HTTP_X_AMZ_TARGET", "?"), type(exc).__name__, exc)
+        log.debug("engine failure", exc_info=True)
+        return _run(InternalServerError(), environ)
+
+
+def _run(app: WsgiApp, environ: dict[str, Any]) -> WsgiResponse:
     started: list[Any] = []
     written: list[bytes] = []
 

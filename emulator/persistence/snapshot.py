@@ -17,7 +17,8 @@ from pathlib import Path
 from emulator.persistence.files import PersistenceError, sync_directory
 
 FORMAT = "appsync-emulator-tables-snapshot"
-VERSION = 1
+VERSION = 2  # 2: plain-data items (``image.py``); 1: the whole engine state pickled, still read
+READABLE = (1, 2)
 
 
 class SnapshotError(PersistenceError):
@@ -31,13 +32,14 @@ class Snapshot:
     generation: int
     engine_version: str
     payload: bytes
+    format_version: int = VERSION
 
 
 def write_snapshot(path: Path, snapshot: Snapshot) -> None:
     """Atomically replace ``path`` with ``snapshot`` (temporary file, fsync, rename, fsync dir)."""
     header = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": snapshot.format_version,
         "generation": snapshot.generation,
         "engine": snapshot.engine_version,
         "length": len(snapshot.payload),
@@ -64,8 +66,9 @@ def read_snapshot(path: Path) -> Snapshot:
         header = json.loads(first)
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise ValueError("not an appsync-emulator snapshot")
-        if header.get("version") != VERSION:
-            raise ValueError(f"snapshot format version {header.get('version')!r}, this emulator reads {VERSION}")
+        if header.get("version") not in READABLE:
+            raise ValueError(f"snapshot format version {header.get('version')!r}, this emulator reads "
+                             f"{' and '.join(map(str, READABLE))}")
         generation, engine = int(header["generation"]), str(header["engine"])
         length, digest = int(header["length"]), str(header["sha256"])
     except (ValueError, KeyError, TypeError) as exc:
@@ -75,4 +78,4 @@ def read_snapshot(path: Path) -> Snapshot:
             f"{path}: the snapshot is damaged (length or checksum mismatch); "
             f"restore it from a backup, or move the folder {path.parent} aside to start with empty tables"
         )
-    return Snapshot(generation=generation, engine_version=engine, payload=payload)
+    return Snapshot(generation=generation, engine_version=engine, payload=payload, format_version=header["version"])
