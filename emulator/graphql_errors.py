@@ -34,7 +34,8 @@ from graphql import (
 )
 
 from emulator.errors import AppSyncError
-from emulator.scalars import appsync_variable_message, java_literal
+from emulator.java_text import java_literal
+from emulator.scalars import appsync_variable_message, wrong_type_message
 
 log = logging.getLogger("appsync_emulator.execution")
 
@@ -132,8 +133,7 @@ def _wrong_type(error: GraphQLError, document: DocumentNode | None, schema: Grap
     if context is None:
         return None
     argument, type_name, field_path = context
-    return (f"Validation error of type WrongType: argument '{argument}' with value '{java_literal(node)}'"
-            f" is not a valid '{type_name}' @ '{field_path}'")
+    return wrong_type_message(argument, java_literal(node), type_name, field_path)
 
 
 def validation_error(error: GraphQLError, document: DocumentNode | None, schema: GraphQLSchema | None = None) -> dict[str, Any]:

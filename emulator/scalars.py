@@ -7,7 +7,7 @@ JSON string.
 
 Failures raise ``ScalarError`` whose ``detail`` is AppSync's own sentence, e.g. ``Unable to
 parse `1110004444` as a valid phone number.``; ``appsync_variable_message`` and
-``appsync_literal_message`` turn graphql-core's wrapping errors into AppSync's full messages
+``wrong_type_message`` turn graphql-core's wrapping errors into AppSync's full messages
 (``Variable 'phone' has an invalid value. …`` / ``Validation error of type WrongType: …``).
 Observed texts: DateTime, phone number, JSON; the other nouns follow the same pattern.
 """
@@ -21,25 +21,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from ariadne import ScalarType
-from graphql import (
-    BooleanValueNode,
-    EnumValueNode,
-    FloatValueNode,
-    GraphQLError,
-    GraphQLScalarType,
-    GraphQLSchema,
-    IntValueNode,
-    ListValueNode,
-    NullValueNode,
-    ObjectValueNode,
-    StringValueNode,
-    ValueNode,
-)
+from graphql import GraphQLError, GraphQLScalarType, GraphQLSchema, IntValueNode, StringValueNode, ValueNode
+
+from emulator.java_text import java_literal, java_value
 
 OFFSET = r"(?:Z|[+-](?P<oh>\d{2}):(?P<om>\d{2})(?::(?P<os>\d{2}))?)"
 DATE = r"(?P<year>-?\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
@@ -307,76 +295,6 @@ def bind_scalars(schema: GraphQLSchema) -> None:
         bindable.bind_to_schema(schema)
 
 
-# ---------------------------------------------------------------------------------------------
-# AppSync's renderings (graphql-java runs on the JVM: values print as Java objects)
-
-
-def java_value(value: Any) -> str:
-    """A variable value as Java's ``toString`` prints it (``{a=1, b=[x, y]}``, ``1.0E10``)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return java_double(value)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}={java_value(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(java_value(item) for item in value) + "]"
-    return str(value)
-
-
-def java_double(value: float) -> str:
-    """``Double.toString``: plain between 10^-3 and 10^7 (``1.0``, ``0.25``), scientific outside
-    (``1.0E10``, ``1.5E-4``), always with a fraction digit; the shortest digits that round-trip."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    sign = "-" if value < 0 else ""
-    digits, exponent = _shortest_digits(abs(value))  # value = 0.digits × 10^exponent
-    if 1e-3 <= abs(value) < 1e7:
-        if exponent <= 0:
-            return f"{sign}0.{'0' * -exponent}{digits}"
-        whole, fraction = digits[:exponent].ljust(exponent, "0"), digits[exponent:]
-        return f"{sign}{whole}.{fraction or '0'}"
-    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent - 1}"
-
-
-def _shortest_digits(value: float) -> tuple[str, int]:
-    """The shortest round-trip decimal digits of a positive float and its exponent, such that
-    ``value == 0.<digits> × 10**exponent``."""
-    _, digit_tuple, power = Decimal(repr(value)).as_tuple()
-    digits = "".join(map(str, digit_tuple)).lstrip("0")
-    stripped = digits.rstrip("0")
-    return stripped, int(power) + len(digits)
-
-
-
-def java_literal(node: ValueNode) -> str:
-    """A literal as graphql-java prints AST values (``StringValue{value='x'}``)."""
-    if isinstance(node, StringValueNode):
-        return f"StringValue{{value='{node.value}'}}"
-    if isinstance(node, IntValueNode):
-        return f"IntValue{{value={node.value}}}"
-    if isinstance(node, FloatValueNode):
-        return f"FloatValue{{value={node.value}}}"
-    if isinstance(node, BooleanValueNode):
-        return f"BooleanValue{{value={'true' if node.value else 'false'}}}"
-    if isinstance(node, EnumValueNode):
-        return f"EnumValue{{name='{node.value}'}}"
-    if isinstance(node, NullValueNode):
-        return "NullValue{}"
-    if isinstance(node, ListValueNode):
-        return "ArrayValue{values=[" + ", ".join(java_literal(v) for v in node.values) + "]}"
-    if isinstance(node, ObjectValueNode):
-        fields = ", ".join(f"ObjectField{{name='{f.name.value}', value={java_literal(f.value)}}}" for f in node.fields)
-        return f"ObjectValue{{objectFields=[{fields}]}}"
-    return str(node)
-
-
 VARIABLE_MESSAGE = re.compile(r"Variable '\$(?P<name>\w+)' has invalid value(?: at (?P<path>\S+))?: ")
 
 
@@ -393,10 +311,10 @@ def appsync_variable_message(error: GraphQLError) -> str | None:
     return f"Variable '{names[-1] if names else match['name']}' has an invalid value. {cause.detail}"
 
 
-def appsync_literal_message(error: ScalarError, argument: str, field_path: str) -> str:
+def wrong_type_message(argument: str, literal: str, type_name: str, field_path: str) -> str:
     """graphql-java's literal check: ``Validation error of type WrongType: argument 'input.email'
     with value 'StringValue{value='x'}' is not a valid 'AWSEmail' @ 'createUser'``."""
     return (
-        f"Validation error of type WrongType: argument '{argument}' with value '{error.literal}'"
-        f" is not a valid '{error.scalar}' @ '{field_path}'"
+        f"Validation error of type WrongType: argument '{argument}' with value '{literal}'"
+        f" is not a valid '{type_name}' @ '{field_path}'"
     )

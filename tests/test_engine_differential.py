@@ -23,7 +23,8 @@ import pytest
 
 from emulator.engine import start_engine
 from emulator.indexed_moto import reads
-from tests.engine_workload import Runner, Workload, normalise
+from tests.engine_runner import Runner, normalise
+from tests.engine_workload import Workload
 from tests.stock_moto import clients, reset, stock_moto
 
 SEEDS = int(os.environ.get("APPSYNC_DIFFERENTIAL_SEEDS", "3"))

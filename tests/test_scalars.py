@@ -10,7 +10,6 @@ from graphql import GraphQLError, graphql_sync, parse_value
 from emulator.scalars import (
     SCALARS,
     ScalarError,
-    appsync_literal_message,
     appsync_variable_message,
     bind_scalars,
     is_date,
@@ -21,6 +20,7 @@ from emulator.scalars import (
     is_time,
     is_url,
     scalar_type,
+    wrong_type_message,
 )
 from emulator.sdl import build_appsync_schema
 
@@ -118,7 +118,7 @@ def test_invalid_literal_is_a_wrongtype_validation_error(schema: Any) -> None:
     [error] = result.errors or []
     cause = error if isinstance(error, ScalarError) else error.original_error
     assert isinstance(cause, ScalarError)
-    assert appsync_literal_message(cause, "input.email", "echo") == (
+    assert wrong_type_message("input.email", cause.literal, cause.scalar, "echo") == (
         "Validation error of type WrongType: argument 'input.email' with value 'StringValue{value='bad'}'"
         " is not a valid 'AWSEmail' @ 'echo'"
     )

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
-from emulator.scalars import java_double, java_value
+from emulator.java_text import java_double, java_value
 
 encode_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
